@@ -1,0 +1,309 @@
+//! The 办法 第八条 rules over ledger entries (spec §4), shared by `check` and `ledger add`.
+
+use super::{LedgerEntry, PREDECISION_ROLES};
+use crate::check::Mode;
+use crate::finding::Finding;
+use crate::model::{Archive, CaseStatus, Volume};
+use crate::t;
+
+/// What the rules need to know about the volume an entry belongs to.
+pub struct VolumeFacts<'a> {
+    /// The volume.
+    pub volume: &'a Volume,
+}
+
+impl VolumeFacts<'_> {
+    /// Spec §4 equates "before the decision" with `status: 办理中`.
+    fn decided(&self) -> bool {
+        self.volume.cases.iter().all(|c| c.status == CaseStatus::Closed)
+    }
+    fn handlers(&self) -> impl Iterator<Item = &String> {
+        self.volume.cases.iter().flat_map(|c| c.handlers.iter())
+    }
+    /// Page ranges of conclusive materials (with the 送达回证 that follow them), when pages are
+    /// known.
+    pub fn conclusive_pages(&self) -> Option<Vec<(u32, u32)>> {
+        let mut ranges = Vec::new();
+        let mut page = 1u32;
+        let mut host_conclusive = false;
+        for (c, m) in self.volume.materials() {
+            let n = m.pages()?;
+            let ty = m.type_index.and_then(|i| c.profile.type_at(i));
+            let conclusive = match ty {
+                Some(t) if t.conclusive => {
+                    host_conclusive = true;
+                    true
+                }
+                Some(t) if t.attach && t.name == "送达回证" => host_conclusive,
+                _ => {
+                    host_conclusive = false;
+                    false
+                }
+            };
+            if conclusive && n > 0 {
+                ranges.push((page, page + n - 1));
+            }
+            page += n;
+        }
+        Some(ranges)
+    }
+}
+
+/// Parses a scope of page ranges like `1-12,25`; `None` when it is not one.
+pub fn page_ranges(scope: &str) -> Option<Vec<(u32, u32)>> {
+    let mut out = Vec::new();
+    for part in scope.split([',', '，', '、']) {
+        let part = part.trim().trim_start_matches('第').trim_end_matches('页').trim();
+        if part.is_empty() {
+            continue;
+        }
+        let (a, b) = match part.split_once(['-', '–', '—', '~', '至']) {
+            Some((a, b)) => (a.trim().parse().ok()?, b.trim().parse().ok()?),
+            None => {
+                let n: u32 = part.parse().ok()?;
+                (n, n)
+            }
+        };
+        if a == 0 || b < a {
+            return None;
+        }
+        out.push((a, b));
+    }
+    if out.is_empty() {
+        None
+    } else {
+        Some(out)
+    }
+}
+
+fn has(creds: &[String], id_document: &str, needles: &[&str]) -> bool {
+    needles
+        .iter()
+        .any(|n| creds.iter().any(|c| c.contains(n)) || id_document.contains(n))
+}
+
+/// A refusal: rule id, the sub-clause of 第八条, message and help.
+fn refuse(rule: &'static str, clause: &str, zh: String, en: String, help_zh: &str, help_en: &str) -> Finding {
+    Finding::error(
+        rule,
+        t!(format!("{zh}（办法 第八条{clause}）"), format!("{en} (Art. 8{clause})")),
+        t!(help_zh, help_en),
+    )
+}
+
+/// Applies every ledger rule to one entry. Findings carry no location yet.
+pub fn check_entry(e: &LedgerEntry, facts: &VolumeFacts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    // Reader, time and escort, always.
+    let mut lacking = Vec::new();
+    if e.reader.is_empty() {
+        lacking.push(("查阅人 reader", "reader"));
+    }
+    if e.at.is_none() {
+        lacking.push(("查阅时间 at", "at"));
+    }
+    if e.escort.is_empty() {
+        lacking.push(("陪同查阅人 escort", "escort"));
+    }
+    if e.category.is_empty() {
+        lacking.push(("身份类别 category", "category"));
+    }
+    if !lacking.is_empty() {
+        out.push(refuse(
+            "ledger-incomplete",
+            "（一）",
+            format!("台账记录缺少：{}", lacking.iter().map(|l| l.0).collect::<Vec<_>>().join("、")),
+            format!("the entry lacks: {}", lacking.iter().map(|l| l.1).collect::<Vec<_>>().join(", ")),
+            "每次查阅须记录查阅人、查阅时间和档案管理机构陪同查阅人",
+            "every lookup records the reader, the time and the escorting archivist",
+        ));
+    } else if !super::CATEGORIES.contains(&e.category.as_str()) {
+        out.push(refuse(
+            "ledger-incomplete",
+            "",
+            format!("身份类别“{}”无效", e.category),
+            format!("unknown category “{}”", e.category),
+            "可选：本机关工作人员 | 有关机关 | 申请人 | 代理律师 | 复议诉讼机关 | 其他",
+            "one of: 本机关工作人员 | 有关机关 | 申请人 | 代理律师 | 复议诉讼机关 | 其他",
+        ));
+    }
+    if let (Some(a), Some(u)) = (e.at, e.until) {
+        if u < a {
+            out.push(refuse(
+                "ledger-incomplete",
+                "（一）",
+                "归还时间早于查阅时间".into(),
+                "`until` is before `at`".into(),
+                "请核对查阅起止时间",
+                "check the start and end times",
+            ));
+        }
+    }
+    // Copies need the department head's approval, with content and number recorded.
+    if let Some(c) = &e.copy {
+        if c.approved_by.is_empty() {
+            out.push(refuse(
+                "ledger-copy-unapproved",
+                "（一）",
+                "复印未经批准：缺少批准人 approved_by".into(),
+                "copy without approval: `approved_by` is missing".into(),
+                "复印案卷资料须报部门负责人批准；请填写 copy.approved_by（批准人）和 approved_on（批准日期）",
+                "copies need the department head's approval: fill in copy.approved_by and approved_on",
+            ));
+        }
+        if c.content.is_empty() || c.copies.is_none_or(|n| n == 0) {
+            out.push(refuse(
+                "ledger-incomplete",
+                "（一）",
+                "复印记录缺少复印内容或份数".into(),
+                "the copy record lacks its content or number of copies".into(),
+                "请按批准的内容和份数填写 copy.content 和 copy.copies",
+                "fill in copy.content and copy.copies as approved",
+            ));
+        }
+    }
+    // Before the decision only the four roles may read.
+    if !facts.decided() {
+        let is_handler = facts.handlers().any(|h| *h == e.reader);
+        let role_ok = PREDECISION_ROLES.contains(&e.role.as_str());
+        if !(e.category == "本机关工作人员" && (is_handler || role_ok)) {
+            out.push(refuse(
+                "ledger-predecision",
+                "（七）",
+                format!("案件尚未作出决定，{}（{}）不得查阅", e.reader, e.category),
+                format!("no decision yet: {} ({}) may not read the file", e.reader, e.category),
+                "决定作出前，仅案件承办人、承办机构负责人、分管领导、主要领导可查阅；请在 role 中注明其身份",
+                "before the decision only the handler, the handling unit's head, the leader in charge and the principal leader may read; state it in `role`",
+            ));
+        }
+    }
+    // Credentials and scope by category.
+    match e.category.as_str() {
+        "有关机关" => {
+            let letter = has(&e.credentials, "", &["介绍信", "公函", "有关文件", "调卷函", "协查函", "文件"]);
+            let id = !e.id_document.is_empty() || has(&e.credentials, "", &["证"]);
+            if !letter || !id {
+                let mut l = Vec::new();
+                if !letter {
+                    l.push("有关文件或单位介绍信");
+                }
+                if !id {
+                    l.push("相关人员有效证件");
+                }
+                out.push(refuse(
+                    "ledger-credentials",
+                    "（二）",
+                    format!("有关机关查阅缺少凭证：{}", l.join("、")),
+                    format!("a public body's lookup lacks: {}", if letter { "a valid ID" } else { "an official letter or document" }),
+                    "纪检、公安、检察、审判、司法行政、国家安全、审计等单位凭有关文件、单位介绍信、相关人员有效证件查阅；请在 credentials 和 id_document 中登记",
+                    "public bodies present an official document or introduction letter and a valid ID; record them in credentials and id_document",
+                ));
+            }
+        }
+        "申请人" | "代理律师" => {
+            if e.category == "代理律师" {
+                let needed: [(&str, &[&str]); 3] = [
+                    ("法院立案通知书", &["立案通知书", "受理通知书"]),
+                    ("授权委托书", &["委托书"]),
+                    ("律师执业证", &["执业证"]),
+                ];
+                let l: Vec<&str> = needed.iter().filter(|(_, n)| !has(&e.credentials, &e.id_document, n)).map(|(w, _)| *w).collect();
+                if !l.is_empty() {
+                    out.push(refuse(
+                        "ledger-credentials",
+                        "（三）",
+                        format!("代理律师查阅缺少凭证：{}", l.join("、")),
+                        format!("a lawyer's lookup lacks: {}", l.join(", ")),
+                        "代理律师应提供法院立案通知书、当事人委托书和律师执业证；请在 credentials 中登记",
+                        "a lawyer presents the court's filing notice, the power of attorney and the practising certificate; list them in credentials",
+                    ));
+                }
+            } else if e.id_document.is_empty() && !has(&e.credentials, "", &["身份证", "证件", "营业执照"]) {
+                out.push(refuse(
+                    "ledger-credentials",
+                    "（三）",
+                    "申请人查阅缺少有效身份证件".into(),
+                    "the applicant's lookup lacks a valid ID".into(),
+                    "申请人凭单位介绍信及申请人有效身份证件查阅；请填写 id_document",
+                    "an applicant presents an introduction letter and a valid ID; fill in id_document",
+                ));
+            }
+            if let Some(msg) = scope_problem(e, facts) {
+                out.push(refuse(
+                    "ledger-scope",
+                    "（三）",
+                    msg.0,
+                    msg.1,
+                    "申请人及其代理律师只可查阅、复印行政执法结论性文件；请把 scope 改为 结论性文件 或结论性文件所在页码",
+                    "applicants and their lawyers see conclusive documents only: set scope to 结论性文件 or their page numbers",
+                ));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn scope_problem(e: &LedgerEntry, facts: &VolumeFacts) -> Option<(String, String)> {
+    let scope = e.scope.trim();
+    if scope.is_empty() || scope == "结论性文件" || scope == "结论性文书" {
+        return None;
+    }
+    if let Some(ranges) = page_ranges(scope) {
+        let allowed = facts.conclusive_pages()?;
+        let outside: Vec<String> = ranges
+            .iter()
+            .flat_map(|(a, b)| *a..=*b)
+            .filter(|p| !allowed.iter().any(|(s, t)| p >= s && p <= t))
+            .map(|p| p.to_string())
+            .collect();
+        if outside.is_empty() {
+            return None;
+        }
+        return Some((
+            format!("查阅范围含非结论性文件的页：第 {} 页", compact(&outside)),
+            format!("the scope includes pages outside conclusive documents: {}", compact(&outside)),
+        ));
+    }
+    Some((
+        format!("{}查阅范围为“{scope}”，超出结论性文件", e.category),
+        format!("{} may not see “{scope}”, only conclusive documents", e.category),
+    ))
+}
+
+fn compact(pages: &[String]) -> String {
+    if pages.len() > 8 {
+        format!("{} 等 {} 页", pages[..8].join("、"), pages.len())
+    } else {
+        pages.join("、")
+    }
+}
+
+/// The `ledger-*` rules over every ledger of the archive.
+pub fn check_archive(a: &Archive, _: Mode) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for v in &a.volumes {
+        let facts = VolumeFacts { volume: v };
+        for l in &v.ledgers {
+            for e in &l.entries {
+                for f in check_entry(e, &facts) {
+                    out.push(f.at(l.rel.clone(), e.pos).in_volume(v.id.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_page_ranges() {
+        assert_eq!(page_ranges("1-12,25"), Some(vec![(1, 12), (25, 25)]));
+        assert_eq!(page_ranges("第25-27页"), Some(vec![(25, 27)]));
+        assert_eq!(page_ranges("全卷"), None);
+        assert_eq!(page_ranges("5-3"), None);
+    }
+}

@@ -1,0 +1,401 @@
+//! Load: walk an archive root, parse its manifests, resolve and examine every material file.
+//!
+//! Loading never stops at the first problem: every manifest is read, and each problem becomes
+//! a finding (with file and line) next to the model. Nothing under the root is ever written.
+
+pub mod fields;
+pub mod hash;
+pub mod manifest;
+pub mod resolve;
+pub mod sniff;
+
+use crate::finding::Finding;
+use crate::ledger::Ledger;
+use crate::model::{Archive, ArchiveSettings, Case, Volume, VolumeKind, DEFAULT_MAX_VOLUME_PAGES};
+use crate::profile::ProfileSet;
+use crate::t;
+use crate::yaml::{Pos, SyntaxError};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Manifest file names.
+pub const CASE_FILE: &str = "case.yaml";
+/// Combined-volume manifest.
+pub const VOLUME_FILE: &str = "volume.yaml";
+/// Ledger records.
+pub const LEDGER_FILE: &str = "ledger.yaml";
+/// Archive-wide defaults.
+pub const ARCHIVE_FILE: &str = "archive.yaml";
+
+/// The result of loading: the model, the findings so far, and the manifest texts (for
+/// snippets in messages).
+#[derive(Debug)]
+pub struct Loaded {
+    /// The archive model.
+    pub archive: Archive,
+    /// Profiles in force.
+    pub profiles: ProfileSet,
+    /// Load-stage findings.
+    pub findings: Vec<Finding>,
+    /// Manifest texts by relative path.
+    pub sources: BTreeMap<String, Arc<str>>,
+}
+
+/// Why the tool could not run at all (exit status 2).
+#[derive(Debug)]
+pub struct FatalError {
+    /// What went wrong.
+    pub message: crate::finding::Text,
+}
+
+/// A folder or file name we skip: `.hidden` and `_site`-style names (spec §1).
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('_')
+}
+
+/// A path relative to `root`, with `/` separators (`""` for the root itself).
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let r = path.strip_prefix(root).unwrap_or(path);
+    r.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Joins a folder's relative path and a name.
+pub fn join_rel(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// A `yaml` finding from a syntax error.
+pub fn yaml_finding(rel: &str, e: &SyntaxError) -> Finding {
+    Finding::error(
+        "yaml",
+        t!(
+            format!("YAML 格式错误：{}", e.message),
+            format!("invalid YAML: {}", e.message)
+        ),
+        t!(
+            "检查该行附近的缩进（只能用空格，不能用 Tab）、冒号后的空格和引号是否成对",
+            "check indentation (spaces, no tabs), the space after each colon, and paired quotes near this line"
+        ),
+    )
+    .at(rel, e.pos)
+}
+
+/// Reads a manifest as UTF-8 text, or returns the finding explaining why not.
+pub fn read_manifest(abs: &Path, rel: &str) -> Result<String, Finding> {
+    let meta = std::fs::metadata(abs).map_err(|e| io_finding(rel, &e))?;
+    if meta.len() as usize > crate::yaml::MAX_MANIFEST_BYTES {
+        return Err(Finding::error(
+            "yaml",
+            t!(
+                format!("清单文件过大（{} 字节）", meta.len()),
+                format!("the manifest is too large ({} bytes)", meta.len())
+            ),
+            t!("清单只应包含案件信息和材料列表；请检查文件是否正确", "a manifest holds case data and a material list; check the file"),
+        )
+        .in_file(rel));
+    }
+    let bytes = std::fs::read(abs).map_err(|e| io_finding(rel, &e))?;
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let (_, _, gb_errors) = encoding_rs::GB18030.decode(&bytes);
+            let line = 1 + bytes[..std::str::from_utf8(&bytes).map(|s| s.len()).unwrap_or_else(|e| e.valid_up_to())]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u32;
+            let (zh, en) = if gb_errors {
+                ("清单文件不是 UTF-8 编码", "the manifest is not UTF-8")
+            } else {
+                ("清单文件不是 UTF-8 编码（看起来是 GBK/GB18030）", "the manifest is not UTF-8 (it looks like GBK/GB18030)")
+            };
+            Err(Finding::error(
+                "yaml",
+                t!(zh, en),
+                t!(
+                    "请用文本编辑器把文件另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）",
+                    "save the file as UTF-8 in a text editor"
+                ),
+            )
+            .at(rel, Pos { line, column: 1 }))
+        }
+    }
+}
+
+fn io_finding(rel: &str, e: &std::io::Error) -> Finding {
+    Finding::error(
+        "file-missing",
+        t!(format!("无法读取：{e}"), format!("cannot read: {e}")),
+        t!("请检查文件是否存在、是否有读取权限", "check that the file exists and is readable"),
+    )
+    .in_file(rel)
+}
+
+struct Discovery {
+    case_dirs: BTreeSet<String>,
+    volume_dirs: BTreeSet<String>,
+    findings: Vec<Finding>,
+}
+
+fn discover(root: &Path) -> Discovery {
+    let mut d = Discovery {
+        case_dirs: BTreeSet::new(),
+        volume_dirs: BTreeSet::new(),
+        findings: Vec::new(),
+    };
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let rel = e.path().map(|p| rel_path(root, p)).unwrap_or_default();
+                d.findings.push(
+                    Finding::warning(
+                        "file-missing",
+                        t!(format!("无法读取文件夹：{e}"), format!("cannot read a folder: {e}")),
+                        t!("请检查该文件夹的读取权限", "check the folder's permissions"),
+                    )
+                    .in_file(rel),
+                );
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        let parent_rel = entry
+            .path()
+            .parent()
+            .map(|p| rel_path(root, p))
+            .unwrap_or_default();
+        if entry.file_type().is_file() {
+            if name == CASE_FILE {
+                d.case_dirs.insert(parent_rel);
+            } else if name == VOLUME_FILE {
+                d.volume_dirs.insert(parent_rel);
+            }
+        } else if entry.file_type().is_symlink() && entry.depth() > 0 {
+            // A symlinked folder is never followed: it could lead anywhere.
+            if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
+                d.findings.push(
+                    Finding::warning(
+                        "path-escape",
+                        t!("符号链接的文件夹不会被读取", "a symlinked folder is not followed"),
+                        t!(
+                            "请把材料实际复制到案卷文件夹中，而不是链接到别处",
+                            "copy the materials into the case folder instead of linking to them"
+                        ),
+                    )
+                    .in_file(rel_path(root, entry.path())),
+                );
+            }
+        }
+    }
+    d
+}
+
+/// Proper ancestors of a relative folder, nearest first (`a/b/c` → `a/b`, `a`, ``).
+fn ancestors(rel: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = rel.to_string();
+    while !cur.is_empty() {
+        cur = match cur.rfind('/') {
+            Some(i) => cur[..i].to_string(),
+            None => String::new(),
+        };
+        out.push(cur.clone());
+    }
+    out
+}
+
+/// Loads an archive root: discovery, manifests, files, ledgers.
+pub fn load(root: &Path) -> Result<Loaded, FatalError> {
+    let meta = std::fs::metadata(root).map_err(|e| FatalError {
+        message: t!(
+            format!("无法读取案卷根目录 {}：{e}", root.display()),
+            format!("cannot read the archive root {}: {e}", root.display())
+        ),
+    })?;
+    if !meta.is_dir() {
+        return Err(FatalError {
+            message: t!(
+                format!("{} 不是文件夹；请指定存放案件文件夹的根目录", root.display()),
+                format!("{} is not a folder; give the folder that holds the case folders", root.display())
+            ),
+        });
+    }
+    let root = root.to_path_buf();
+    let mut findings = Vec::new();
+    let mut sources = BTreeMap::new();
+
+    let (profiles, pf) = ProfileSet::load(&root);
+    findings.extend(pf);
+    let settings = manifest::load_settings(&root, &mut findings, &mut sources);
+
+    let disc = discover(&root);
+    findings.extend(disc.findings);
+
+    // Structure: nested cases, volumes inside cases, volumes inside volumes.
+    let mut loadable_cases = Vec::new();
+    for dir in &disc.case_dirs {
+        let anc = ancestors(dir);
+        if let Some(outer) = anc.iter().find(|a| disc.case_dirs.contains(*a)) {
+            findings.push(
+                Finding::error(
+                    "nested-case",
+                    t!(
+                        format!("案件文件夹位于另一个案件文件夹“{}”之中", display_dir(outer)),
+                        format!("a case folder inside another case folder “{}”", display_dir(outer))
+                    ),
+                    t!(
+                        "一案一卷：请把这个案件文件夹移到外层案件文件夹之外；若是同一案件的材料，请删除内层的 case.yaml 并在外层清单中列出这些文件",
+                        "one case, one volume: move this case folder out, or if it belongs to the outer case, remove its case.yaml and list its files in the outer manifest"
+                    ),
+                )
+                .at(join_rel(dir, CASE_FILE), Pos { line: 1, column: 1 }),
+            );
+            continue;
+        }
+        let volume = anc.iter().find(|a| disc.volume_dirs.contains(*a)).cloned();
+        loadable_cases.push((dir.clone(), volume));
+    }
+    let mut loadable_volumes = Vec::new();
+    for dir in &disc.volume_dirs {
+        let anc = ancestors(dir);
+        let problem = if disc.case_dirs.contains(dir) {
+            Some(("同一文件夹中同时有 case.yaml 和 volume.yaml", "case.yaml and volume.yaml in the same folder"))
+        } else if anc.iter().any(|a| disc.case_dirs.contains(a)) {
+            Some(("合订卷（volume.yaml）位于案件文件夹之中", "a combined volume (volume.yaml) inside a case folder"))
+        } else if anc.iter().any(|a| disc.volume_dirs.contains(a)) {
+            Some(("合订卷（volume.yaml）位于另一个合订卷之中", "a combined volume inside another combined volume"))
+        } else {
+            None
+        };
+        if let Some((zh, en)) = problem {
+            findings.push(
+                Finding::error(
+                    "nested-case",
+                    t!(zh, en),
+                    t!(
+                        "合订卷文件夹下只放各简易程序案件的文件夹；请调整文件夹结构",
+                        "a combined volume folder holds only the folders of its simple-procedure cases; move the folders"
+                    ),
+                )
+                .at(join_rel(dir, VOLUME_FILE), Pos { line: 1, column: 1 }),
+            );
+            continue;
+        }
+        loadable_volumes.push(dir.clone());
+    }
+    let case_dir_set: BTreeSet<String> = disc.case_dirs.clone();
+
+    // Cases load independently (hashing dominates), so in parallel.
+    let loaded_cases: Vec<(String, Option<String>, manifest::CaseLoad)> = loadable_cases
+        .par_iter()
+        .map(|(dir, vol)| {
+            let cl = manifest::load_case(&root, dir, vol.is_some(), &profiles, &settings, &case_dir_set);
+            (dir.clone(), vol.clone(), cl)
+        })
+        .collect();
+
+    let mut volumes: Vec<Volume> = Vec::new();
+    let mut gathered: BTreeMap<String, Vec<(Case, Option<Ledger>)>> = BTreeMap::new();
+    for (dir, vol, cl) in loaded_cases {
+        findings.extend(cl.findings);
+        sources.insert(join_rel(&dir, CASE_FILE), cl.source.clone());
+        let ledger = manifest::load_ledger(&root, &dir, &mut findings, &mut sources);
+        let Some(case) = cl.case else { continue };
+        match vol {
+            Some(v) => gathered.entry(v).or_default().push((case, ledger)),
+            None => volumes.push(Volume {
+                id: case.id.clone(),
+                kind: VolumeKind::Single,
+                dir_rel: dir.clone(),
+                dir_abs: case.dir_abs.clone(),
+                manifest_rel: join_rel(&dir, CASE_FILE),
+                title: case.title.clone(),
+                archive: cl.archive.unwrap_or_default(),
+                cases: vec![case],
+                ledgers: ledger.into_iter().collect(),
+                loose_files: Vec::new(),
+            }),
+        }
+    }
+    for dir in loadable_volumes {
+        let cases = gathered.remove(&dir).unwrap_or_default();
+        if let Some(v) = manifest::load_volume(&root, &dir, cases, &case_dir_set, &mut findings, &mut sources) {
+            volumes.push(v);
+        }
+    }
+
+    // Volume ids name output folders: they must be unique.
+    volumes.sort_by(|a, b| a.id.cmp(&b.id).then(a.dir_rel.cmp(&b.dir_rel)));
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut unique = Vec::new();
+    for v in volumes {
+        if let Some(first) = seen.get(&v.id) {
+            findings.push(
+                Finding::error(
+                    "schema",
+                    t!(
+                        format!("案卷编号“{}”与 {} 重复，两卷的输出会互相覆盖", v.id, first),
+                        format!("volume id “{}” is also used by {}; their outputs would collide", v.id, first)
+                    ),
+                    t!("请在 case.yaml 中为其中一个设置不同的 `id`", "give one of them a different `id`"),
+                )
+                .at(v.manifest_rel.clone(), Pos { line: 1, column: 1 })
+                .in_volume(v.id.clone()),
+            );
+            continue;
+        }
+        seen.insert(v.id.clone(), v.manifest_rel.clone());
+        unique.push(v);
+    }
+
+    let settings = ArchiveSettings {
+        max_volume_pages: if settings.max_volume_pages == 0 {
+            DEFAULT_MAX_VOLUME_PAGES
+        } else {
+            settings.max_volume_pages
+        },
+        ..settings
+    };
+    Ok(Loaded {
+        archive: Archive {
+            root,
+            settings,
+            volumes: unique,
+        },
+        profiles,
+        findings,
+        sources,
+    })
+}
+
+fn display_dir(rel: &str) -> &str {
+    if rel.is_empty() {
+        "（根目录）"
+    } else {
+        rel
+    }
+}
+
+/// Absolute path of a relative folder.
+pub fn abs_dir(root: &Path, rel: &str) -> PathBuf {
+    if rel.is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(rel)
+    }
+}

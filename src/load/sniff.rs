@@ -1,0 +1,347 @@
+//! Identifies material files by their content (magic bytes), checks that content against the
+//! extension, and counts pages exactly (PDF page tree; one page per image).
+
+use crate::finding::Text;
+use crate::model::FileKind;
+use crate::t;
+use std::io::Read;
+use std::path::Path;
+
+/// What the extension promises.
+pub fn kind_from_extension(name: &str) -> Option<FileKind> {
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "md" | "markdown" => FileKind::Markdown,
+        "txt" => FileKind::Text,
+        "pdf" => FileKind::Pdf,
+        "jpg" | "jpeg" => FileKind::Jpeg,
+        "png" => FileKind::Png,
+        "tif" | "tiff" => FileKind::Tiff,
+        "mp4" | "mov" | "webm" => FileKind::Video,
+        "mp3" | "wav" | "m4a" => FileKind::Audio,
+        _ => return None,
+    })
+}
+
+/// MIME type by extension (for `<video>` / `<audio>` / `<img>`).
+pub fn mime(name: &str) -> &'static str {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "md" | "markdown" => "text/markdown",
+        "txt" => "text/plain",
+        "pdf" => "application/pdf",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "tif" | "tiff" => "image/tiff",
+        "mp4" => "video/mp4",
+        "mov" => "video/quicktime",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "m4a" => "audio/mp4",
+        _ => "application/octet-stream",
+    }
+}
+
+/// What the first bytes say a file is (a short label for messages).
+pub fn content_label(head: &[u8]) -> &'static str {
+    if head.starts_with(b"%PDF-") || find(head, b"%PDF-").is_some_and(|i| i < 1024) {
+        "PDF"
+    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "JPEG 图像"
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "PNG 图像"
+    } else if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+        "TIFF 图像"
+    } else if head.len() > 8 && &head[4..8] == b"ftyp" {
+        "MP4/MOV 音视频"
+    } else if head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        "WebM 视频"
+    } else if head.starts_with(b"RIFF") && head.len() >= 12 && &head[8..12] == b"WAVE" {
+        "WAV 音频"
+    } else if head.starts_with(b"ID3") || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0) {
+        "MP3 音频"
+    } else if head.starts_with(b"PK\x03\x04") {
+        "ZIP 压缩包（如 Word/Excel 文档）"
+    } else if head.starts_with(b"GIF8") {
+        "GIF 图像"
+    } else if head.starts_with(b"\xD0\xCF\x11\xE0") {
+        "旧版 Office 文档"
+    } else {
+        "未知内容"
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Whether the head bytes fit the kind.
+fn head_matches(kind: FileKind, name: &str, head: &[u8]) -> bool {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match kind {
+        FileKind::Pdf => find(&head[..head.len().min(1024)], b"%PDF-").is_some(),
+        FileKind::Jpeg => head.starts_with(&[0xFF, 0xD8, 0xFF]),
+        FileKind::Png => head.starts_with(b"\x89PNG\r\n\x1a\n"),
+        FileKind::Tiff => head.starts_with(b"II*\0") || head.starts_with(b"MM\0*"),
+        FileKind::Video => match ext.as_str() {
+            "webm" => head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]),
+            _ => head.len() > 8 && &head[4..8] == b"ftyp",
+        },
+        FileKind::Audio => match ext.as_str() {
+            "wav" => head.starts_with(b"RIFF") && head.len() >= 12 && &head[8..12] == b"WAVE",
+            "m4a" => head.len() > 8 && &head[4..8] == b"ftyp",
+            _ => head.starts_with(b"ID3") || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0),
+        },
+        FileKind::Markdown | FileKind::Text => !head.contains(&0) || looks_utf16(head),
+        }
+}
+
+fn looks_utf16(head: &[u8]) -> bool {
+    head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF])
+}
+
+/// Largest image we accept, in pixels: beyond this decoding for the PDF would need gigabytes
+/// (a decompression bomb, or a scan at an absurd resolution).
+pub const MAX_IMAGE_PIXELS: u64 = 200_000_000;
+
+/// Largest text material we read into memory.
+pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The result of examining one file.
+#[derive(Debug, Default)]
+pub struct Examined {
+    /// Exact pages for PDFs / images.
+    pub pages: Option<u32>,
+    /// Pixel size of an image.
+    pub image_size: Option<(u32, u32)>,
+    /// Decoded text of a Markdown / text file.
+    pub text: Option<String>,
+    /// A warning (e.g. GBK text converted).
+    pub warning: Option<(&'static str, Text, Text)>,
+}
+
+/// Examines a file whose extension promised `kind`. `Err` carries the `file-type` message
+/// and help.
+pub fn examine(path: &Path, name: &str, kind: FileKind, size: u64) -> Result<Examined, (Text, Text)> {
+    if size == 0 {
+        return Err((
+            t!("文件是空的（0 字节）", "the file is empty (0 bytes)"),
+            t!("请重新扫描或导出该材料，替换这个空文件", "scan or export the material again and replace the empty file"),
+        ));
+    }
+    let mut head = vec![0u8; 1024.min(size as usize)];
+    let read_head = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
+    if let Err(e) = read_head {
+        return Err((
+            t!(format!("无法读取文件：{e}"), format!("cannot read the file: {e}")),
+            t!("请检查文件是否存在、是否有读取权限", "check that the file exists and is readable"),
+        ));
+    }
+    if !head_matches(kind, name, &head) {
+        let label = content_label(&head);
+        return Err((
+            t!(
+                format!("文件内容与扩展名不符：扩展名表示{}，内容却是{label}", kind_label(kind)),
+                format!("content does not match the extension: expected {}, found {label}", kind_label_en(kind))
+            ),
+            t!(
+                "请确认放入的是正确的文件；如内容本身正确，请改成与内容相符的扩展名",
+                "check that this is the right file; if its content is right, give it the matching extension"
+            ),
+        ));
+    }
+    match kind {
+        FileKind::Pdf => examine_pdf(path),
+        FileKind::Jpeg | FileKind::Png | FileKind::Tiff => examine_image(path, kind, size),
+        FileKind::Markdown | FileKind::Text => examine_text(path, size),
+        FileKind::Video | FileKind::Audio => Ok(Examined::default()),
+    }
+}
+
+fn kind_label(kind: FileKind) -> &'static str {
+    match kind {
+        FileKind::Markdown => " Markdown 文本",
+        FileKind::Text => "纯文本",
+        FileKind::Pdf => " PDF",
+        FileKind::Jpeg => " JPEG 图像",
+        FileKind::Png => " PNG 图像",
+        FileKind::Tiff => " TIFF 图像",
+        FileKind::Video => "视频",
+        FileKind::Audio => "音频",
+    }
+}
+
+fn kind_label_en(kind: FileKind) -> &'static str {
+    match kind {
+        FileKind::Markdown => "Markdown text",
+        FileKind::Text => "plain text",
+        FileKind::Pdf => "a PDF",
+        FileKind::Jpeg => "a JPEG image",
+        FileKind::Png => "a PNG image",
+        FileKind::Tiff => "a TIFF image",
+        FileKind::Video => "video",
+        FileKind::Audio => "audio",
+    }
+}
+
+/// Page count of a PDF, or why it cannot be bound.
+pub fn examine_pdf(path: &Path) -> Result<Examined, (Text, Text)> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        (
+            t!(format!("无法读取 PDF：{e}"), format!("cannot read the PDF: {e}")),
+            t!("请检查文件权限", "check the file's permissions"),
+        )
+    })?;
+    pdf_pages(&bytes).map(|pages| Examined {
+        pages: Some(pages),
+        ..Examined::default()
+    })
+}
+
+/// Page count of PDF bytes, refusing encrypted and unreadable files.
+pub fn pdf_pages(bytes: &[u8]) -> Result<u32, (Text, Text)> {
+    let corrupt = |detail: String| {
+        (
+            t!(
+                format!("PDF 文件已损坏或无法解析（{detail}）"),
+                format!("the PDF is damaged or cannot be parsed ({detail})")
+            ),
+            t!(
+                "请用原始系统重新导出该 PDF，或打印后重新扫描",
+                "export the PDF again from its source, or print and rescan it"
+            ),
+        )
+    };
+    // lopdf is robust, but a crafted file must never take the whole run down.
+    let loaded = std::panic::catch_unwind(|| lopdf::Document::load_mem(bytes));
+    let doc = match loaded {
+        Ok(Ok(d)) => d,
+        Ok(Err(e)) => {
+            let msg = e.to_string();
+            if msg.to_ascii_lowercase().contains("encrypt") || msg.contains("password") {
+                return Err(encrypted());
+            }
+            return Err(corrupt(msg));
+        }
+        Err(_) => return Err(corrupt("parser failure".into())),
+    };
+    if doc.trailer.get(b"Encrypt").is_ok() || doc.encryption_state.is_some() {
+        return Err(encrypted());
+    }
+    let n = doc.get_pages().len();
+    if n == 0 {
+        return Err(corrupt("no pages".into()));
+    }
+    Ok(n as u32)
+}
+
+fn encrypted() -> (Text, Text) {
+    (
+        t!("PDF 已加密，无法装订和长期保存", "the PDF is encrypted; it cannot be bound or preserved"),
+        t!(
+            "请取得未加密的原件，或在原系统中去除密码后重新导出",
+            "obtain an unencrypted original, or remove the password and export it again"
+        ),
+    )
+}
+
+fn examine_image(path: &Path, kind: FileKind, size: u64) -> Result<Examined, (Text, Text)> {
+    let broken = |detail: &str| {
+        (
+            t!(format!("图像文件已损坏：{detail}"), format!("the image is broken: {detail}")),
+            t!("请重新扫描或重新导出该图像", "scan or export the image again"),
+        )
+    };
+    let dims = imagesize::size(path).map_err(|e| broken(&e.to_string()))?;
+    let (w, h) = (dims.width as u64, dims.height as u64);
+    if w == 0 || h == 0 {
+        return Err(broken("宽或高为 0"));
+    }
+    if w.saturating_mul(h) > MAX_IMAGE_PIXELS {
+        return Err((
+            t!(
+                format!("图像尺寸过大（{w} × {h} 像素），无法安全装订"),
+                format!("the image is too large ({w} × {h} pixels) to bind safely")
+            ),
+            t!(
+                "扫描件以 300 dpi 为宜（A4 约 2480 × 3508 像素），请降低分辨率后重新保存",
+                "scan at about 300 dpi (A4 ≈ 2480 × 3508 pixels) and save again"
+            ),
+        ));
+    }
+    // Truncation: a JPEG ends with EOI (FFD9), a PNG with its IEND chunk.
+    let tail_len = size.min(64) as usize;
+    let mut f = std::fs::File::open(path).map_err(|e| broken(&e.to_string()))?;
+    use std::io::{Seek, SeekFrom};
+    f.seek(SeekFrom::End(-(tail_len as i64)))
+        .map_err(|e| broken(&e.to_string()))?;
+    let mut tail = vec![0u8; tail_len];
+    f.read_exact(&mut tail).map_err(|e| broken(&e.to_string()))?;
+    match kind {
+        FileKind::Jpeg if find(&tail, &[0xFF, 0xD9]).is_none() => {
+            return Err(broken("JPEG 文件不完整（缺少结束标记），可能在复制或传输中被截断"))
+        }
+        FileKind::Png if find(&tail, b"IEND").is_none() => {
+            return Err(broken("PNG 文件不完整（缺少 IEND 结束块），可能被截断"))
+        }
+        _ => {}
+    }
+    Ok(Examined {
+        pages: Some(1),
+        image_size: Some((w as u32, h as u32)),
+        ..Examined::default()
+    })
+}
+
+fn examine_text(path: &Path, size: u64) -> Result<Examined, (Text, Text)> {
+    if size > MAX_TEXT_BYTES {
+        return Err((
+            t!(
+                format!("文本材料过大（{size} 字节），不像是一份文书"),
+                format!("the text material is too large ({size} bytes) to be one document")
+            ),
+            t!("请确认文件是否正确，或拆分为多件材料", "check the file, or split it into several materials"),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        (
+            t!(format!("无法读取文件：{e}"), format!("cannot read the file: {e}")),
+            t!("请检查文件权限", "check the file's permissions"),
+        )
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(Examined {
+            text: Some(s.to_string()),
+            ..Examined::default()
+        }),
+        Err(_) => {
+            let (cow, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+            if had_errors || cow.contains('\0') {
+                return Err((
+                    t!(
+                        "文本既不是 UTF-8 也不是 GB18030/GBK 编码，无法识别",
+                        "the text is neither UTF-8 nor GB18030/GBK"
+                    ),
+                    t!("请用文本编辑器另存为 UTF-8 编码", "save it as UTF-8 in a text editor"),
+                ));
+            }
+            Ok(Examined {
+                text: Some(cow.into_owned()),
+                warning: Some((
+                    "encoding",
+                    t!("文本是 GBK/GB18030 编码，已自动转换为 UTF-8 读取", "the text is GBK/GB18030; it was converted to UTF-8"),
+                    t!("建议另存为 UTF-8 编码，避免个别字符转换出错", "save it as UTF-8 to avoid conversion surprises"),
+                )),
+                ..Examined::default()
+            })
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! The `anjuan` command line.
+
+fn main() {
+    std::process::exit(anjuan::cli::main());
+}

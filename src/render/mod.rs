@@ -1,0 +1,109 @@
+//! Renderers: independent outputs over the checked model (HTML dossier, bound PDF, ledger
+//! forms). Each writes into a staging folder; `build` makes the result appear atomically.
+
+pub mod html;
+pub mod ledger;
+pub mod pdf;
+
+use crate::finding::Finding;
+use crate::model::{Archive, Volume};
+use crate::paging::Paging;
+use crate::profile::ProfileSet;
+use crate::theme::Theme;
+use std::path::{Path, PathBuf};
+
+/// Options shared by renderers.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Extra pages of blank rows in the ledger form.
+    pub ledger_blank_pages: u32,
+    /// Which renderers run (names), for links between outputs (the HTML links the PDF only
+    /// when the PDF is built).
+    pub enabled: Vec<&'static str>,
+}
+
+impl Options {
+    /// Whether a renderer is enabled.
+    pub fn has(&self, name: &str) -> bool {
+        self.enabled.contains(&name)
+    }
+}
+
+/// Everything a renderer may read.
+pub struct Context<'a> {
+    /// The checked archive.
+    pub archive: &'a Archive,
+    /// Profiles in force.
+    pub profiles: &'a ProfileSet,
+    /// Theme files after overrides.
+    pub theme: &'a Theme,
+    /// Options.
+    pub options: &'a Options,
+}
+
+impl Context<'_> {
+    /// The numbering of a volume (front pages not counted unless the profile says so).
+    pub fn paging(&self, v: &Volume) -> Paging {
+        Paging::of(v, self.archive.settings.max_volume_pages, 0)
+    }
+}
+
+/// A renderer failure that stops the build (I/O, template errors), with context.
+#[derive(Debug)]
+pub struct RenderError {
+    /// What failed, in both languages.
+    pub message: crate::finding::Text,
+}
+
+impl RenderError {
+    /// An error with context about a path.
+    pub fn io(what: &str, path: &Path, e: impl std::fmt::Display) -> RenderError {
+        RenderError {
+            message: crate::t!(
+                format!("{what}失败：{}：{e}", path.display()),
+                format!("{what} failed: {}: {e}", path.display())
+            ),
+        }
+    }
+    /// An error with a free message.
+    pub fn msg(zh: impl Into<String>, en: impl Into<String>) -> RenderError {
+        RenderError { message: crate::t!(zh, en) }
+    }
+}
+
+/// Result of a renderer.
+pub type Rendered = Result<Vec<Finding>, RenderError>;
+
+/// One output format.
+pub trait Renderer: Sync {
+    /// Name used by `--only` (`html`, `pdf`, `ledger`).
+    fn name(&self) -> &'static str;
+    /// Writes one volume's files into `dir` (the volume's staging folder).
+    fn render_volume(&self, ctx: &Context, volume: &Volume, dir: &Path) -> Rendered;
+    /// Writes archive-wide files into `out` (the staging root), after every volume.
+    fn render_archive(&self, _ctx: &Context, _out: &Path) -> Rendered {
+        Ok(Vec::new())
+    }
+}
+
+/// Writes bytes to a file, creating parent folders, with context on failure.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| RenderError::io("创建文件夹", parent, e))?;
+    }
+    std::fs::write(path, bytes).map_err(|e| RenderError::io("写入文件", path, e))
+}
+
+/// The renderers available, in the order they run.
+pub fn all() -> Vec<Box<dyn Renderer>> {
+    vec![Box::new(pdf::PdfRenderer), Box::new(html::HtmlRenderer), Box::new(ledger::LedgerRenderer)]
+}
+
+/// Path of a volume's bound PDF (or first 册) relative to the volume folder.
+pub fn pdf_name(volume: &Volume, part: usize, parts: usize) -> PathBuf {
+    if parts <= 1 {
+        PathBuf::from(format!("{}.pdf", volume.id))
+    } else {
+        PathBuf::from(format!("{}-{}.pdf", volume.id, part + 1))
+    }
+}

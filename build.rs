@@ -12,14 +12,19 @@ fn walk(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) {
         if p.is_dir() {
             walk(&p, base, out);
         } else if let Ok(rel) = p.strip_prefix(base) {
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
             out.push((rel, p.clone()));
         }
     }
 }
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let theme = manifest.join("themes").join("default");
     println!("cargo:rerun-if-changed=themes/default");
     let mut files = Vec::new();
@@ -27,9 +32,14 @@ fn main() {
     let mut code = String::from("/// Files of the default theme: (path relative to themes/default, bytes).\npub const DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
     for (rel, abs) in &files {
         println!("cargo:rerun-if-changed={}", abs.display());
-        code.push_str(&format!("    ({:?}, include_bytes!({:?})),\n", rel, abs.display().to_string()));
+        code.push_str(&format!(
+            "    ({:?}, include_bytes!({:?})),\n",
+            rel,
+            abs.display().to_string()
+        ));
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("theme_files.rs");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("theme_files.rs");
     fs::write(out, code).expect("OUT_DIR is writable");
 }

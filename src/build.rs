@@ -21,25 +21,64 @@ pub const MARKER: &str = ".anjuan-output";
 #[derive(clap::Args, Debug, Clone)]
 pub struct BuildArgs {
     /// Archive root.
-    #[arg(value_name = "根目录", default_value = ".", hide_default_value = true, help = "案卷根目录，默认为当前目录")]
+    #[arg(
+        value_name = "根目录",
+        default_value = ".",
+        hide_default_value = true,
+        help = "案卷根目录，默认为当前目录"
+    )]
     pub root: PathBuf,
     /// Output folder.
-    #[arg(short = 'o', long = "out", value_name = "输出目录", help = "输出目录（默认 根目录/_site）")]
+    #[arg(
+        short = 'o',
+        long = "out",
+        value_name = "输出目录",
+        help = "输出目录（默认 根目录/_site）"
+    )]
     pub out: Option<PathBuf>,
     /// Renderers to run.
-    #[arg(long, value_delimiter = ',', value_name = "输出", help = "只生成部分输出：html,pdf,ledger,package（默认全部）")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "输出",
+        help = "只生成部分输出：html,pdf,ledger,package（默认全部）"
+    )]
     pub only: Vec<String>,
     /// Extra blank ledger pages.
-    #[arg(long = "ledger-blank-pages", value_name = "页数", default_value_t = 0, hide_default_value = true, help = "台账表另加空白页的页数（默认 0）")]
+    #[arg(
+        long = "ledger-blank-pages",
+        value_name = "页数",
+        default_value_t = 0,
+        hide_default_value = true,
+        help = "台账表另加空白页的页数（默认 0）"
+    )]
     pub ledger_blank_pages: u32,
     /// Parallel jobs.
-    #[arg(long, value_name = "线程数", help = "并行处理的卷数（默认为 CPU 核数）")]
+    #[arg(
+        long,
+        value_name = "线程数",
+        help = "并行处理的卷数（默认为 CPU 核数）"
+    )]
     pub jobs: Option<usize>,
     /// Theme name.
-    #[arg(long, value_name = "主题", default_value = "default", hide_default_value = true, help = "主题名：读取 根目录/themes/主题名/ 中的覆盖文件（默认 default）")]
+    #[arg(
+        long,
+        value_name = "主题",
+        default_value = "default",
+        hide_default_value = true,
+        help = "主题名：读取 根目录/themes/主题名/ 中的覆盖文件（默认 default）"
+    )]
     pub theme: String,
     /// Findings format.
-    #[arg(long, value_enum, default_value = "text", value_name = "格式", hide_possible_values = true, hide_default_value = true, help = "检查结果的输出格式：text（默认）或 json")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "text",
+        value_name = "格式",
+        hide_possible_values = true,
+        hide_default_value = true,
+        help = "检查结果的输出格式：text（默认）或 json"
+    )]
     pub format: Format,
     /// Quiet.
     #[arg(long, short = 'q', help = "只输出错误")]
@@ -52,7 +91,11 @@ const RENDERERS: &[&str] = &["html", "pdf", "ledger", "package"];
 pub fn refuse_out(root: &Path, out: &Path, loaded: &Loaded) -> Option<Text> {
     let canon_root = root.canonicalize().ok()?;
     // The output may not exist yet: judge by its nearest existing ancestor.
-    let abs_out = if out.is_absolute() { out.to_path_buf() } else { std::env::current_dir().ok()?.join(out) };
+    let abs_out = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(out)
+    };
     let mut existing = abs_out.clone();
     let mut tail = Vec::new();
     while !existing.exists() {
@@ -65,7 +108,10 @@ pub fn refuse_out(root: &Path, out: &Path, loaded: &Loaded) -> Option<Text> {
         canon_out.push(n);
     }
     if canon_out.parent().is_none() {
-        return Some(t!("不能把输出写到文件系统根目录 /", "refusing to write output to /"));
+        return Some(t!(
+            "不能把输出写到文件系统根目录 /",
+            "refusing to write output to /"
+        ));
     }
     if canon_out == canon_root || canon_root.starts_with(&canon_out) {
         return Some(t!(
@@ -80,13 +126,21 @@ pub fn refuse_out(root: &Path, out: &Path, loaded: &Loaded) -> Option<Text> {
                 if canon_out.starts_with(&cd) && cd != canon_root {
                     return Some(t!(
                         format!("输出目录不能放在案件文件夹 {} 之内", v.dir_rel),
-                        format!("the output folder cannot be inside the case folder {}", v.dir_rel)
+                        format!(
+                            "the output folder cannot be inside the case folder {}",
+                            v.dir_rel
+                        )
                     ));
                 }
                 if cd == canon_root && canon_out.starts_with(&cd) {
                     // A root that is itself a case folder: only an ignored `_`/`.` child is fine.
                     let rel = canon_out.strip_prefix(&cd).ok()?;
-                    let first = rel.components().next()?.as_os_str().to_string_lossy().into_owned();
+                    let first = rel
+                        .components()
+                        .next()?
+                        .as_os_str()
+                        .to_string_lossy()
+                        .into_owned();
                     if !load::is_ignored_name(&first) {
                         return Some(t!(
                             "根目录本身是案件文件夹时，输出目录须以 _ 开头（如 _site）",
@@ -98,7 +152,9 @@ pub fn refuse_out(root: &Path, out: &Path, loaded: &Loaded) -> Option<Text> {
         }
     }
     if abs_out.is_dir() {
-        let empty = std::fs::read_dir(&abs_out).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = std::fs::read_dir(&abs_out)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty && !abs_out.join(MARKER).is_file() {
             return Some(t!(
                 format!("{} 已存在且不是 anjuan 的输出目录（没有 {MARKER} 标记），为免误删不会写入", abs_out.display()),
@@ -106,20 +162,29 @@ pub fn refuse_out(root: &Path, out: &Path, loaded: &Loaded) -> Option<Text> {
             ));
         }
     } else if abs_out.exists() {
-        return Some(t!(format!("{} 是文件，不是文件夹", abs_out.display()), format!("{} is a file, not a folder", abs_out.display())));
+        return Some(t!(
+            format!("{} 是文件，不是文件夹", abs_out.display()),
+            format!("{} is a file, not a folder", abs_out.display())
+        ));
     }
     None
 }
 
 fn print_report(report: &check::Report, loaded: &Loaded, lang: Lang, format: Format, quiet: bool) {
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&crate::report::to_json(report, lang)).unwrap_or_default()),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&crate::report::to_json(report, lang)).unwrap_or_default()
+        ),
         Format::Text => {
             for f in &report.findings {
                 if quiet && !f.is_error() {
                     continue;
                 }
-                eprint!("{}", crate::report::finding_text(f, &loaded.sources, lang, use_color()));
+                eprint!(
+                    "{}",
+                    crate::report::finding_text(f, &loaded.sources, lang, use_color())
+                );
                 eprintln!();
             }
             eprintln!("{}", crate::report::summary_line(report, lang));
@@ -136,7 +201,13 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
     let lang = resolve_lang(flag, Some(&loaded));
     for o in &args.only {
         if !RENDERERS.contains(&o.as_str()) {
-            return fatal(lang, &t!(format!("--only 不认识“{o}”；可用：{}", RENDERERS.join(",")), format!("--only: unknown “{o}”; use {}", RENDERERS.join(","))));
+            return fatal(
+                lang,
+                &t!(
+                    format!("--only 不认识“{o}”；可用：{}", RENDERERS.join(",")),
+                    format!("--only: unknown “{o}”; use {}", RENDERERS.join(","))
+                ),
+            );
         }
     }
     let out = args.out.clone().unwrap_or_else(|| args.root.join("_site"));
@@ -148,7 +219,13 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
     let report = check::run(&loaded, Mode::Build);
     if report.has_errors() {
         print_report(&report, &loaded, lang, args.format, args.quiet);
-        eprintln!("{}", lang.pick("有错误，未生成任何文件。请按上面的提示修改后重试。", "errors found: nothing was written. Fix them and run again."));
+        eprintln!(
+            "{}",
+            lang.pick(
+                "有错误，未生成任何文件。请按上面的提示修改后重试。",
+                "errors found: nothing was written. Fix them and run again."
+            )
+        );
         return 1;
     }
     if !args.quiet || args.format == Format::Json {
@@ -156,25 +233,53 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
     }
     let theme = match Theme::load(&args.root, &args.theme) {
         Ok(t) => t,
-        Err(e) => return fatal(lang, &t!(format!("无法读取主题 {}：{e}", args.theme), format!("cannot read theme {}: {e}", args.theme))),
+        Err(e) => {
+            return fatal(
+                lang,
+                &t!(
+                    format!("无法读取主题 {}：{e}", args.theme),
+                    format!("cannot read theme {}: {e}", args.theme)
+                ),
+            )
+        }
     };
-    let enabled: Vec<&'static str> = RENDERERS.iter().copied().filter(|r| args.only.is_empty() || args.only.iter().any(|o| o == r)).collect();
-    let options = Options { ledger_blank_pages: args.ledger_blank_pages, enabled };
+    let enabled: Vec<&'static str> = RENDERERS
+        .iter()
+        .copied()
+        .filter(|r| args.only.is_empty() || args.only.iter().any(|o| o == r))
+        .collect();
+    let options = Options {
+        ledger_blank_pages: args.ledger_blank_pages,
+        enabled,
+    };
     if let Some(j) = args.jobs {
         // A second build in the same process keeps the first pool; that is fine.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(j.max(1))
+            .build_global();
     }
     match write_outputs(&loaded, &theme, &options, &out) {
         Ok(findings) => {
             for f in &findings {
-                eprint!("{}", crate::report::finding_text(f, &loaded.sources, lang, use_color()));
+                eprint!(
+                    "{}",
+                    crate::report::finding_text(f, &loaded.sources, lang, use_color())
+                );
             }
             if !args.quiet {
                 eprintln!(
                     "{}",
                     lang.pick(
-                        &format!("已生成 {} 卷到 {}", loaded.archive.volumes.len(), out.display()),
-                        &format!("built {} volumes into {}", loaded.archive.volumes.len(), out.display())
+                        &format!(
+                            "已生成 {} 卷到 {}",
+                            loaded.archive.volumes.len(),
+                            out.display()
+                        ),
+                        &format!(
+                            "built {} volumes into {}",
+                            loaded.archive.volumes.len(),
+                            out.display()
+                        )
                     )
                 );
             }
@@ -189,11 +294,20 @@ fn io_err(what: &str, p: &Path, e: std::io::Error) -> render::RenderError {
 }
 
 /// Renders everything into `out`, volume by volume, each swapped in atomically.
-pub fn write_outputs(loaded: &Loaded, theme: &Theme, options: &Options, out: &Path) -> Result<Vec<Finding>, render::RenderError> {
+pub fn write_outputs(
+    loaded: &Loaded,
+    theme: &Theme,
+    options: &Options,
+    out: &Path,
+) -> Result<Vec<Finding>, render::RenderError> {
     std::fs::create_dir_all(out).map_err(|e| io_err("创建输出目录", out, e))?;
     let marker = out.join(MARKER);
     if !marker.exists() {
-        std::fs::write(&marker, "anjuan output folder: the tool may replace anything in here.\n").map_err(|e| io_err("写入标记文件", &marker, e))?;
+        std::fs::write(
+            &marker,
+            "anjuan output folder: the tool may replace anything in here.\n",
+        )
+        .map_err(|e| io_err("写入标记文件", &marker, e))?;
     }
     recover(out)?;
     let staging = out.join(format!(".anjuan-staging-{}", std::process::id()));
@@ -201,8 +315,16 @@ pub fn write_outputs(loaded: &Loaded, theme: &Theme, options: &Options, out: &Pa
         std::fs::remove_dir_all(&staging).map_err(|e| io_err("清理临时目录", &staging, e))?;
     }
     std::fs::create_dir_all(&staging).map_err(|e| io_err("创建临时目录", &staging, e))?;
-    let ctx = Context { archive: &loaded.archive, profiles: &loaded.profiles, theme, options };
-    let renderers: Vec<Box<dyn render::Renderer>> = render::all().into_iter().filter(|r| options.has(r.name())).collect();
+    let ctx = Context {
+        archive: &loaded.archive,
+        profiles: &loaded.profiles,
+        theme,
+        options,
+    };
+    let renderers: Vec<Box<dyn render::Renderer>> = render::all()
+        .into_iter()
+        .filter(|r| options.has(r.name()))
+        .collect();
 
     let results: Vec<Result<Vec<Finding>, render::RenderError>> = loaded
         .archive
@@ -247,7 +369,12 @@ pub fn write_outputs(loaded: &Loaded, theme: &Theme, options: &Options, out: &Pa
 /// Moves every file below `from` to the same place below `to`, replacing files.
 fn move_tree(from: &Path, to: &Path) -> Result<(), render::RenderError> {
     for e in walkdir::WalkDir::new(from).min_depth(1).sort_by_file_name() {
-        let e = e.map_err(|e| render::RenderError::msg(format!("读取临时目录失败：{e}"), format!("reading staging failed: {e}")))?;
+        let e = e.map_err(|e| {
+            render::RenderError::msg(
+                format!("读取临时目录失败：{e}"),
+                format!("reading staging failed: {e}"),
+            )
+        })?;
         let rel = e.path().strip_prefix(from).unwrap_or(e.path());
         let dest = to.join(rel);
         if e.file_type().is_dir() {
@@ -263,8 +390,17 @@ fn move_tree(from: &Path, to: &Path) -> Result<(), render::RenderError> {
 /// archive (only those it recorded itself).
 fn write_manifest_of_volumes(out: &Path, loaded: &Loaded) -> Result<(), render::RenderError> {
     let list = out.join(".anjuan-volumes");
-    let previous: Vec<String> = std::fs::read_to_string(&list).unwrap_or_default().lines().map(str::to_string).collect();
-    let current: Vec<String> = loaded.archive.volumes.iter().map(|v| v.id.clone()).collect();
+    let previous: Vec<String> = std::fs::read_to_string(&list)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let current: Vec<String> = loaded
+        .archive
+        .volumes
+        .iter()
+        .map(|v| v.id.clone())
+        .collect();
     for p in previous {
         if !p.is_empty() && !current.contains(&p) && !p.contains('/') && !p.starts_with('.') {
             let d = out.join(&p);
@@ -279,7 +415,9 @@ fn write_manifest_of_volumes(out: &Path, loaded: &Loaded) -> Result<(), render::
 /// Finishes or rolls back what an interrupted build left: a `.anjuan-old-<id>` without its
 /// `<id>` is restored; stale staging folders are removed.
 pub fn recover(out: &Path) -> Result<(), render::RenderError> {
-    let Ok(rd) = std::fs::read_dir(out) else { return Ok(()) };
+    let Ok(rd) = std::fs::read_dir(out) else {
+        return Ok(());
+    };
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         let path = e.path();

@@ -48,7 +48,11 @@ impl Paging {
     /// whose page count is still unknown count as one page.
     pub fn of(volume: &Volume, max_pages: u32, front_offset: u32) -> Paging {
         let max = max_pages.max(1);
-        let mut parts = vec![Part { index: 0, items: Vec::new(), pages: 0 }];
+        let mut parts = vec![Part {
+            index: 0,
+            items: Vec::new(),
+            pages: 0,
+        }];
         for (ci, c) in volume.cases.iter().enumerate() {
             for (mi, m) in c.materials.iter().enumerate() {
                 let n = m.pages().unwrap_or(1);
@@ -56,7 +60,11 @@ impl Paging {
                 // Split only at material boundaries, and never leave a part empty.
                 if !cur.items.is_empty() && cur.pages + n > max {
                     let index = parts.len();
-                    parts.push(Part { index, items: Vec::new(), pages: 0 });
+                    parts.push(Part {
+                        index,
+                        items: Vec::new(),
+                        pages: 0,
+                    });
                 }
                 let cur = parts.last_mut().expect("at least one part");
                 let (first, last) = if n == 0 {
@@ -66,7 +74,14 @@ impl Paging {
                     (Some(first), Some(first + n - 1))
                 };
                 let seq = cur.items.len() + 1;
-                cur.items.push(Placement { case: ci, material: mi, part: cur.index, first, last, seq });
+                cur.items.push(Placement {
+                    case: ci,
+                    material: mi,
+                    part: cur.index,
+                    first,
+                    last,
+                    seq,
+                });
                 cur.pages += n;
             }
         }
@@ -75,7 +90,10 @@ impl Paging {
 
     /// The placement of a material.
     pub fn find(&self, case: usize, material: usize) -> Option<&Placement> {
-        self.parts.iter().flat_map(|p| p.items.iter()).find(|p| p.case == case && p.material == material)
+        self.parts
+            .iter()
+            .flat_map(|p| p.items.iter())
+            .find(|p| p.case == case && p.material == material)
     }
 
     /// Total numbered pages.

@@ -31,37 +31,70 @@ pub fn to_json(report: &Report, lang: Lang) -> serde_json::Value {
 }
 
 /// One finding in rustc style.
-pub fn finding_text(f: &Finding, sources: &BTreeMap<String, Arc<str>>, lang: Lang, color: bool) -> String {
+pub fn finding_text(
+    f: &Finding,
+    sources: &BTreeMap<String, Arc<str>>,
+    lang: Lang,
+    color: bool,
+) -> String {
     let mut s = String::new();
     let (label, code) = match f.severity {
         // rustc-style keywords stay English in both languages, so scripts can grep them.
         Severity::Error => ("error", "\x1b[1;31m"),
         Severity::Warning => ("warning", "\x1b[1;33m"),
     };
-    let (on, bold, off) = if color { (code, "\x1b[1m", "\x1b[0m") } else { ("", "", "") };
-    let _ = writeln!(s, "{on}{label}[{}]{off}{bold}: {}{off}", f.rule, f.message.get(lang));
+    let (on, bold, off) = if color {
+        (code, "\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    let _ = writeln!(
+        s,
+        "{on}{label}[{}]{off}{bold}: {}{off}",
+        f.rule,
+        f.message.get(lang)
+    );
     if let Some(file) = &f.file {
         let loc = match (f.line, f.column) {
             (0, _) => file.clone(),
             (l, 0) => format!("{file}:{l}"),
             (l, c) => format!("{file}:{l}:{c}"),
         };
-        let width = if f.line > 0 { f.line.to_string().len() } else { 1 };
+        let width = if f.line > 0 {
+            f.line.to_string().len()
+        } else {
+            1
+        };
         let pad = " ".repeat(width);
         let _ = writeln!(s, "{pad}--> {loc}");
         if f.line > 0 {
-            if let Some(line) = sources.get(file).and_then(|src| src.lines().nth(f.line as usize - 1)) {
+            if let Some(line) = sources
+                .get(file)
+                .and_then(|src| src.lines().nth(f.line as usize - 1))
+            {
                 let _ = writeln!(s, "{pad} |");
                 let _ = writeln!(s, "{} | {}", f.line, line);
                 let col = f.column.max(1) as usize;
                 // Columns count characters; wide (CJK) characters take two cells.
-                let lead: usize = line.chars().take(col - 1).map(|c| if c == '\t' { 4 } else if is_wide(c) { 2 } else { 1 }).sum();
+                let lead: usize = line
+                    .chars()
+                    .take(col - 1)
+                    .map(|c| {
+                        if c == '\t' {
+                            4
+                        } else if is_wide(c) {
+                            2
+                        } else {
+                            1
+                        }
+                    })
+                    .sum();
                 let _ = writeln!(s, "{pad} | {}{on}^{off}", " ".repeat(lead));
             }
         }
-        let _ = writeln!(s, "{pad} = {}: {}", "help", f.help.get(lang));
+        let _ = writeln!(s, "{pad} = help: {}", f.help.get(lang));
     } else {
-        let _ = writeln!(s, "  = {}: {}", "help", f.help.get(lang));
+        let _ = writeln!(s, "  = help: {}", f.help.get(lang));
     }
     s
 }
@@ -86,7 +119,12 @@ pub fn summary_line(report: &Report, lang: Lang) -> String {
 }
 
 /// The whole text report.
-pub fn to_text(report: &Report, sources: &BTreeMap<String, Arc<str>>, lang: Lang, color: bool) -> String {
+pub fn to_text(
+    report: &Report,
+    sources: &BTreeMap<String, Arc<str>>,
+    lang: Lang,
+    color: bool,
+) -> String {
     let mut out = String::new();
     for f in &report.findings {
         out.push_str(&finding_text(f, sources, lang, color));

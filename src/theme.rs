@@ -19,7 +19,10 @@ impl Theme {
     /// The built-in default theme.
     pub fn builtin() -> Theme {
         Theme {
-            files: DEFAULT_THEME.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect(),
+            files: DEFAULT_THEME
+                .iter()
+                .map(|(p, b)| (p.to_string(), b.to_vec()))
+                .collect(),
             overridden: Vec::new(),
         }
     }
@@ -32,7 +35,10 @@ impl Theme {
         if !dir.is_dir() {
             return Ok(t);
         }
-        for e in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
+        for e in walkdir::WalkDir::new(&dir)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
             let e = e.map_err(std::io::Error::other)?;
             if !e.file_type().is_file() {
                 continue;

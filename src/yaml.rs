@@ -244,22 +244,51 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     match serde_saphyr::from_str_with_options::<Node>(text, options) {
         Ok(n) => Ok(n),
         Err(e) => {
-            let pos = e
-                .location()
-                .map(|l| pos_of(&l))
-                .unwrap_or_default();
+            let pos = e.location().map(|l| pos_of(&l)).unwrap_or_default();
             let full = e.to_string();
             // serde-saphyr's Display carries a rendered snippet; we print our own, so keep
             // only the first meaningful line.
-            let message = full
+            let first = full
                 .lines()
                 .map(str::trim)
                 .find(|l| !l.is_empty())
-                .unwrap_or("invalid YAML")
-                .to_string();
+                .unwrap_or("invalid YAML");
+            let message = strip_location_prefix(first).to_string();
+            // The parser often notices a tab one token late; point at the tab itself.
+            if message.contains("tab") {
+                if let Some(tab) = find_indent_tab(text, pos.line) {
+                    return Err(SyntaxError { pos: tab, message });
+                }
+            }
             Err(SyntaxError { pos, message })
         }
     }
+}
+
+/// `error: line 4 column 10: found a tab` → `found a tab` (we print the location ourselves).
+fn strip_location_prefix(msg: &str) -> &str {
+    let m = msg
+        .strip_prefix("error:")
+        .map(str::trim_start)
+        .unwrap_or(msg);
+    if m.starts_with("line ") {
+        if let Some(i) = m.find(": ") {
+            return &m[i + 2..];
+        }
+    }
+    m
+}
+
+/// The first tab used for indentation at or after the line before `line`.
+fn find_indent_tab(text: &str, line: u32) -> Option<Pos> {
+    let from = line.saturating_sub(1).max(1) as usize;
+    text.lines().enumerate().skip(from - 1).find_map(|(i, l)| {
+        let lead: String = l.chars().take_while(|c| c.is_whitespace()).collect();
+        lead.find('\t').map(|col| Pos {
+            line: i as u32 + 1,
+            column: lead[..col].chars().count() as u32 + 1,
+        })
+    })
 }
 
 #[cfg(test)]
@@ -281,7 +310,10 @@ mod tests {
     #[test]
     fn rejects_duplicate_keys_with_line() {
         let e = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
-        assert!(e.message.contains("duplicate") || e.message.contains("Duplicate"), "{e:?}");
+        assert!(
+            e.message.contains("duplicate") || e.message.contains("Duplicate"),
+            "{e:?}"
+        );
         assert_eq!(e.pos.line, 3, "{e:?}");
     }
 

@@ -59,13 +59,20 @@ pub fn run(loaded: &Loaded, mode: Mode) -> Report {
     }
     assign_volumes(loaded, &mut findings);
     findings.sort_by(|a, b| {
-        (a.file.as_deref().unwrap_or(""), a.line, a.column, a.severity, a.rule).cmp(&(
-            b.file.as_deref().unwrap_or(""),
-            b.line,
-            b.column,
-            b.severity,
-            b.rule,
-        ))
+        (
+            a.file.as_deref().unwrap_or(""),
+            a.line,
+            a.column,
+            a.severity,
+            a.rule,
+        )
+            .cmp(&(
+                b.file.as_deref().unwrap_or(""),
+                b.line,
+                b.column,
+                b.severity,
+                b.rule,
+            ))
     });
     findings.dedup();
     let archive = &loaded.archive;
@@ -74,15 +81,21 @@ pub fn run(loaded: &Loaded, mode: Mode) -> Report {
         cases: archive.volumes.iter().map(|v| v.cases.len()).sum(),
         materials: archive.volumes.iter().map(|v| v.item_count()).sum(),
         pages: archive.volumes.iter().map(|v| v.known_pages() as u64).sum(),
-        errors: findings.iter().filter(|f| f.severity == Severity::Error).count(),
-        warnings: findings.iter().filter(|f| f.severity == Severity::Warning).count(),
+        errors: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count(),
+        warnings: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count(),
     };
     Report { findings, summary }
 }
 
 /// Gives each finding the id of the volume whose folder holds its file.
 fn assign_volumes(loaded: &Loaded, findings: &mut [Finding]) {
-    let mut dirs: Vec<(String, String)> = Vec::new();
+    let mut dirs: Vec<(String, String)> = loaded.folders.clone();
     for v in &loaded.archive.volumes {
         dirs.push((v.dir_rel.clone(), v.id.clone()));
         for c in &v.cases {

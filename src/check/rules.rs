@@ -18,23 +18,64 @@ pub struct Rule {
 /// Every model rule, in the order they are documented. (`yaml`, `schema`, `path-escape`,
 /// `file-missing`, `file-type`, `nested-case` arise while loading.)
 pub const RULES: &[Rule] = &[
-    Rule { id: "unknown-type", run: unknown_type },
-    Rule { id: "order", run: order },
-    Rule { id: "missing", run: missing },
-    Rule { id: "unlisted-file", run: unlisted_file },
-    Rule { id: "duplicate-file", run: duplicate_file },
-    Rule { id: "date-order", run: date_order },
-    Rule { id: "deadline", run: deadline },
-    Rule { id: "av-metadata", run: av_metadata },
-    Rule { id: "pages-mismatch", run: pages_mismatch },
-    Rule { id: "one-case-one-volume", run: one_case_one_volume },
-    Rule { id: "not-closed", run: not_closed },
-    Rule { id: "volume-split", run: volume_split },
-    Rule { id: "ledger-*", run: crate::ledger::rules::check_archive },
+    Rule {
+        id: "unknown-type",
+        run: unknown_type,
+    },
+    Rule {
+        id: "order",
+        run: order,
+    },
+    Rule {
+        id: "missing",
+        run: missing,
+    },
+    Rule {
+        id: "unlisted-file",
+        run: unlisted_file,
+    },
+    Rule {
+        id: "duplicate-file",
+        run: duplicate_file,
+    },
+    Rule {
+        id: "date-order",
+        run: date_order,
+    },
+    Rule {
+        id: "deadline",
+        run: deadline,
+    },
+    Rule {
+        id: "av-metadata",
+        run: av_metadata,
+    },
+    Rule {
+        id: "pages-mismatch",
+        run: pages_mismatch,
+    },
+    Rule {
+        id: "one-case-one-volume",
+        run: one_case_one_volume,
+    },
+    Rule {
+        id: "not-closed",
+        run: not_closed,
+    },
+    Rule {
+        id: "volume-split",
+        run: volume_split,
+    },
+    Rule {
+        id: "ledger-*",
+        run: crate::ledger::rules::check_archive,
+    },
 ];
 
 fn cases(a: &Archive) -> impl Iterator<Item = (&Volume, &Case)> {
-    a.volumes.iter().flat_map(|v| v.cases.iter().map(move |c| (v, c)))
+    a.volumes
+        .iter()
+        .flat_map(|v| v.cases.iter().map(move |c| (v, c)))
 }
 
 fn at(f: Finding, v: &Volume, file: &str, pos: Pos) -> Finding {
@@ -56,16 +97,30 @@ fn unknown_type(a: &Archive, _: Mode) -> Vec<Finding> {
                 )
             } else {
                 t!(
-                    format!("是否是：{}？（规则配置：{}）", near.join("、"), c.profile.id),
-                    format!("did you mean: {}? (profile {})", near.join(", "), c.profile.id)
+                    format!(
+                        "是否是：{}？（规则配置：{}）",
+                        near.join("、"),
+                        c.profile.id
+                    ),
+                    format!(
+                        "did you mean: {}? (profile {})",
+                        near.join(", "),
+                        c.profile.id
+                    )
                 )
             };
             out.push(at(
                 Finding::error(
                     "unknown-type",
                     t!(
-                        format!("材料类型“{}”不在规则配置“{}”中", m.type_written, c.profile.name),
-                        format!("material type “{}” is not in profile {}", m.type_written, c.profile.id)
+                        format!(
+                            "材料类型“{}”不在规则配置“{}”中",
+                            m.type_written, c.profile.name
+                        ),
+                        format!(
+                            "material type “{}” is not in profile {}",
+                            m.type_written, c.profile.id
+                        )
                     ),
                     help,
                 ),
@@ -94,8 +149,12 @@ fn similar_types(p: &crate::profile::Profile, name: &str) -> Vec<String> {
         })
         .filter(|(s, _)| *s * 2 >= chars.len().max(2))
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
-    scored.into_iter().take(3).map(|(_, n)| n.to_string()).collect()
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| n.to_string())
+        .collect()
 }
 
 fn order(a: &Archive, _: Mode) -> Vec<Finding> {
@@ -115,8 +174,18 @@ fn order(a: &Archive, _: Mode) -> Vec<Finding> {
                 && prev.is_some_and(|pm| {
                     ty.attach_to.is_empty()
                         || pm.type_index == Some(idx)
-                        || pm.type_name.as_ref().is_some_and(|n| ty.attach_to.contains(n))
-                        || pm.type_index.and_then(|i| p.type_at(i)).is_some_and(|pt| pt.attach && !ty.attach_to.is_empty() && ty.attach_to.iter().any(|n| Some(n) == pm.type_name.as_ref()))
+                        || pm
+                            .type_name
+                            .as_ref()
+                            .is_some_and(|n| ty.attach_to.contains(n))
+                        || pm.type_index.and_then(|i| p.type_at(i)).is_some_and(|pt| {
+                            pt.attach
+                                && !ty.attach_to.is_empty()
+                                && ty
+                                    .attach_to
+                                    .iter()
+                                    .any(|n| Some(n) == pm.type_name.as_ref())
+                        })
                 });
             if let Some(first) = seen.get(&idx) {
                 if !ty.repeat && !ty.attach && first.index != m.index {
@@ -184,7 +253,11 @@ fn missing(a: &Archive, _: Mode) -> Vec<Finding> {
         let p = &c.profile;
         let present: BTreeSet<usize> = c.materials.iter().filter_map(|m| m.type_index).collect();
         for (i, ty) in p.materials.iter().enumerate() {
-            let by_fact: Vec<&String> = ty.required_if.iter().filter(|f| c.facts.get(*f) == Some(&true)).collect();
+            let by_fact: Vec<&String> = ty
+                .required_if
+                .iter()
+                .filter(|f| c.facts.get(*f) == Some(&true))
+                .collect();
             if !ty.required && by_fact.is_empty() {
                 continue;
             }
@@ -200,37 +273,75 @@ fn missing(a: &Archive, _: Mode) -> Vec<Finding> {
             }
             // Report an alternative group once, at its first member.
             if let Some(g) = &ty.group {
-                if p.materials[..i].iter().any(|t| t.group.as_ref() == Some(g) && t.required) {
+                if p.materials[..i]
+                    .iter()
+                    .any(|t| t.group.as_ref() == Some(g) && t.required)
+                {
                     continue;
                 }
             }
             let alternatives: Vec<&str> = match &ty.group {
-                Some(g) => p.materials.iter().filter(|t| t.group.as_ref() == Some(g)).map(|t| t.name.as_str()).collect(),
+                Some(g) => p
+                    .materials
+                    .iter()
+                    .filter(|t| t.group.as_ref() == Some(g))
+                    .map(|t| t.name.as_str())
+                    .collect(),
                 None => vec![ty.name.as_str()],
             };
             let what = alternatives.join("”或“");
             let (msg, help) = if ty.required {
                 (
-                    t!(format!("缺少必备材料“{what}”"), format!("required material “{}” is missing", alternatives.join("” or “"))),
                     t!(
-                        format!("“{}”案卷必须包含该材料；请补充后在 materials 中按顺序列出", p.name),
-                        format!("profile {} requires it; add it to `materials` in binding order", p.id)
+                        format!("缺少必备材料“{what}”"),
+                        format!(
+                            "required material “{}” is missing",
+                            alternatives.join("” or “")
+                        )
+                    ),
+                    t!(
+                        format!(
+                            "“{}”案卷必须包含该材料；请补充后在 materials 中按顺序列出",
+                            p.name
+                        ),
+                        format!(
+                            "profile {} requires it; add it to `materials` in binding order",
+                            p.id
+                        )
                     ),
                 )
             } else {
                 let fl: Vec<&str> = by_fact.iter().map(|s| s.as_str()).collect();
                 (
                     t!(
-                        format!("缺少材料“{what}”（facts 中 {} 为 true 时必备）", fl.join("、")),
-                        format!("material “{}” is missing (required when facts {} is true)", alternatives.join("” or “"), fl.join(", "))
+                        format!(
+                            "缺少材料“{what}”（facts 中 {} 为 true 时必备）",
+                            fl.join("、")
+                        ),
+                        format!(
+                            "material “{}” is missing (required when facts {} is true)",
+                            alternatives.join("” or “"),
+                            fl.join(", ")
+                        )
                     ),
                     t!(
-                        format!("请补充“{what}”；如该情形并未发生，请把 facts 中的 {} 改为 false", fl.join("、")),
-                        format!("add it, or set facts {} to false if that did not happen", fl.join(", "))
+                        format!(
+                            "请补充“{what}”；如该情形并未发生，请把 facts 中的 {} 改为 false",
+                            fl.join("、")
+                        ),
+                        format!(
+                            "add it, or set facts {} to false if that did not happen",
+                            fl.join(", ")
+                        )
                     ),
                 )
             };
-            out.push(at(Finding::error("missing", msg, help), v, &c.manifest_rel, c.materials_pos));
+            out.push(at(
+                Finding::error("missing", msg, help),
+                v,
+                &c.manifest_rel,
+                c.materials_pos,
+            ));
         }
     }
     out
@@ -273,13 +384,31 @@ fn duplicate_file(a: &Archive, _: Mode) -> Vec<Finding> {
         for (c, m) in v.materials() {
             for f in &m.files {
                 match first.get(f.sha256.as_str()) {
-                    Some((fc, fm, frel)) if !(std::ptr::eq(*fm, m) && *frel == f.rel) || std::ptr::eq(*fm, m) => {
+                    Some((fc, fm, frel))
+                        if !(std::ptr::eq(*fm, m) && *frel == f.rel) || std::ptr::eq(*fm, m) =>
+                    {
                         let same = std::ptr::eq(*fm, m) && *frel == f.rel;
                         let (zh, en) = if same {
-                            (format!("“{}”在同一件材料中列了两次", f.rel), format!("“{}” is listed twice in the same material", f.rel))
+                            (
+                                format!("“{}”在同一件材料中列了两次", f.rel),
+                                format!("“{}” is listed twice in the same material", f.rel),
+                            )
                         } else {
                             (
-                                format!("“{}”与“{}”内容完全相同（第 {} 件“{}”与{}第 {} 件“{}”）", f.rel, frel, m.index + 1, m.title, if fc.id == c.id { String::new() } else { format!("案件 {} ", fc.id) }, fm.index + 1, fm.title),
+                                format!(
+                                    "“{}”与“{}”内容完全相同（第 {} 件“{}”与{}第 {} 件“{}”）",
+                                    f.rel,
+                                    frel,
+                                    m.index + 1,
+                                    m.title,
+                                    if fc.id == c.id {
+                                        String::new()
+                                    } else {
+                                        format!("案件 {} ", fc.id)
+                                    },
+                                    fm.index + 1,
+                                    fm.title
+                                ),
                                 format!("“{}” is byte-identical to “{}”", f.rel, frel),
                             )
                         };
@@ -311,26 +440,56 @@ fn date_order(a: &Archive, _: Mode) -> Vec<Finding> {
         Finding::warning(
             "date-order",
             t!(zh, en),
-            t!("请核对日期是否填写正确；如确属实际情况，可在备注中说明", "check the dates; if they are right, explain in a note"),
+            t!(
+                "请核对日期是否填写正确；如确属实际情况，可在备注中说明",
+                "check the dates; if they are right, explain in a note"
+            ),
         )
     };
     for (v, c) in cases(a) {
         let pos = |k: &str| c.key_pos.get(k).copied().unwrap_or(c.pos);
         if let (Some(o), Some(d)) = (c.opened, c.decided) {
             if d < o {
-                out.push(at(warn(format!("决定日期 {d} 早于立案/受理日期 {o}"), format!("decided {d} is before opened {o}")), v, &c.manifest_rel, pos("decided")));
+                out.push(at(
+                    warn(
+                        format!("决定日期 {d} 早于立案/受理日期 {o}"),
+                        format!("decided {d} is before opened {o}"),
+                    ),
+                    v,
+                    &c.manifest_rel,
+                    pos("decided"),
+                ));
             }
         }
         if let Some(cl) = c.closed {
             if let Some(o) = c.opened.filter(|o| cl < *o) {
-                out.push(at(warn(format!("结案日期 {cl} 早于立案/受理日期 {o}"), format!("closed {cl} is before opened {o}")), v, &c.manifest_rel, pos("closed")));
+                out.push(at(
+                    warn(
+                        format!("结案日期 {cl} 早于立案/受理日期 {o}"),
+                        format!("closed {cl} is before opened {o}"),
+                    ),
+                    v,
+                    &c.manifest_rel,
+                    pos("closed"),
+                ));
             } else if let Some(d) = c.decided.filter(|d| cl < *d) {
-                out.push(at(warn(format!("结案日期 {cl} 早于决定日期 {d}"), format!("closed {cl} is before decided {d}")), v, &c.manifest_rel, pos("closed")));
+                out.push(at(
+                    warn(
+                        format!("结案日期 {cl} 早于决定日期 {d}"),
+                        format!("closed {cl} is before decided {d}"),
+                    ),
+                    v,
+                    &c.manifest_rel,
+                    pos("closed"),
+                ));
             }
             for m in &c.materials {
                 if let Some(md) = m.date.filter(|md| *md > cl) {
                     out.push(at(
-                        warn(format!("“{}”的形成日期 {md} 晚于结案日期 {cl}", m.title), format!("“{}” is dated {md}, after the case closed on {cl}", m.title)),
+                        warn(
+                            format!("“{}”的形成日期 {md} 晚于结案日期 {cl}", m.title),
+                            format!("“{}” is dated {md}, after the case closed on {cl}", m.title),
+                        ),
                         v,
                         &c.manifest_rel,
                         m.pos,
@@ -338,14 +497,30 @@ fn date_order(a: &Archive, _: Mode) -> Vec<Finding> {
                 }
             }
             if let Some(f) = v.archive.filed_on.filter(|f| *f < cl) {
-                out.push(at(warn(format!("立卷日期 {f} 早于结案日期 {cl}"), format!("filed_on {f} is before the case closed on {cl}")), v, &v.manifest_rel, v.archive.filed_on_pos));
+                out.push(at(
+                    warn(
+                        format!("立卷日期 {f} 早于结案日期 {cl}"),
+                        format!("filed_on {f} is before the case closed on {cl}"),
+                    ),
+                    v,
+                    &v.manifest_rel,
+                    v.archive.filed_on_pos,
+                ));
             }
         }
         for m in &c.materials {
             if let Some(av) = &m.av {
                 if let (Some(s), Some(e)) = (av.start, av.end) {
                     if e < s {
-                        out.push(at(warn(format!("“{}”的录制结束时间早于开始时间", m.title), format!("“{}” ends before it starts", m.title)), v, &c.manifest_rel, m.pos));
+                        out.push(at(
+                            warn(
+                                format!("“{}”的录制结束时间早于开始时间", m.title),
+                                format!("“{}” ends before it starts", m.title),
+                            ),
+                            v,
+                            &c.manifest_rel,
+                            m.pos,
+                        ));
                     }
                 }
             }
@@ -365,7 +540,11 @@ fn deadline(a: &Archive, _: Mode) -> Vec<Finding> {
         };
         let days = (filed - closed).num_days();
         if days > FILING_DEADLINE_DAYS {
-            let who = if v.kind == VolumeKind::Combined { format!("案件 {} ", c.number) } else { String::new() };
+            let who = if v.kind == VolumeKind::Combined {
+                format!("案件 {} ", c.number)
+            } else {
+                String::new()
+            };
             out.push(at(
                 Finding::error(
                     "deadline",
@@ -488,8 +667,17 @@ fn one_case_one_volume(a: &Archive, _: Mode) -> Vec<Finding> {
             if c.kind == "行政处罚" && c.procedure == "简易程序" {
                 continue;
             }
-            let pos = c.key_pos.get("procedure").or(c.key_pos.get("kind")).copied().unwrap_or(c.pos);
-            let what = if c.procedure.is_empty() { c.kind.clone() } else { format!("{}（{}）", c.kind, c.procedure) };
+            let pos = c
+                .key_pos
+                .get("procedure")
+                .or(c.key_pos.get("kind"))
+                .copied()
+                .unwrap_or(c.pos);
+            let what = if c.procedure.is_empty() {
+                c.kind.clone()
+            } else {
+                format!("{}（{}）", c.kind, c.procedure)
+            };
             out.push(at(
                 Finding::error(
                     "one-case-one-volume",
@@ -517,7 +705,10 @@ fn not_closed(a: &Archive, mode: Mode) -> Vec<Finding> {
         if c.status != CaseStatus::Open {
             continue;
         }
-        let msg = t!("案件状态为“办理中”，尚未结案", "the case is still open (办理中)");
+        let msg = t!(
+            "案件状态为“办理中”，尚未结案",
+            "the case is still open (办理中)"
+        );
         let help = t!(
             "归档需已结案：结案后把 status 改为 已结案 并填写 closed 日期",
             "archiving needs a closed case: set status to 已结案 and fill in `closed`"

@@ -31,7 +31,12 @@ const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-hel
 )]
 pub struct Cli {
     /// Message language.
-    #[arg(long, global = true, value_name = "语言", help = "消息语言：zh-CN（默认）或 en；生成的文书始终为中文")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "语言",
+        help = "消息语言：zh-CN（默认）或 en；生成的文书始终为中文"
+    )]
     pub lang: Option<String>,
     #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true, help = "显示帮助")]
     help: Option<bool>,
@@ -57,9 +62,22 @@ pub enum Command {
     /// Checks an archive and writes nothing.
     #[command(about = "检查案卷：列出所有问题（文件、行号、怎么改），不写任何文件", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Check {
-        #[arg(value_name = "根目录", default_value = ".", hide_default_value = true, help = "案卷根目录（存放各案件文件夹），默认为当前目录")]
+        #[arg(
+            value_name = "根目录",
+            default_value = ".",
+            hide_default_value = true,
+            help = "案卷根目录（存放各案件文件夹），默认为当前目录"
+        )]
         root: PathBuf,
-        #[arg(long, value_enum, default_value = "text", value_name = "格式", hide_possible_values = true, hide_default_value = true, help = "输出格式：text（默认）或 json")]
+        #[arg(
+            long,
+            value_enum,
+            default_value = "text",
+            value_name = "格式",
+            hide_possible_values = true,
+            hide_default_value = true,
+            help = "输出格式：text（默认）或 json"
+        )]
         format: Format,
     },
     /// Checks, then builds the dossiers.
@@ -68,7 +86,13 @@ pub enum Command {
     /// Lists or shows profiles.
     #[command(about = "列出规则配置，或用 show 输出一个配置（YAML）以便复制修改", help_template = HELP_TEMPLATE, subcommand_help_heading = "命令", subcommand_value_name = "命令", next_help_heading = "选项")]
     Profiles {
-        #[arg(long, value_name = "根目录", default_value = ".", hide_default_value = true, help = "案卷根目录（读取其中 profiles/ 的本地配置），默认为当前目录")]
+        #[arg(
+            long,
+            value_name = "根目录",
+            default_value = ".",
+            hide_default_value = true,
+            help = "案卷根目录（读取其中 profiles/ 的本地配置），默认为当前目录"
+        )]
         root: PathBuf,
         #[command(subcommand)]
         action: Option<ProfilesAction>,
@@ -100,9 +124,19 @@ pub enum NewWhat {
     Case {
         #[arg(value_name = "目录", help = "新案件文件夹（不存在则创建）")]
         dir: PathBuf,
-        #[arg(long, value_name = "配置编号", default_value = "penalty-ordinary", hide_default_value = true, help = "规则配置，如 penalty-ordinary（默认）、penalty-simple、licensing")]
+        #[arg(
+            long,
+            value_name = "配置编号",
+            default_value = "penalty-ordinary",
+            hide_default_value = true,
+            help = "规则配置，如 penalty-ordinary（默认）、penalty-simple、licensing"
+        )]
         profile: String,
-        #[arg(long, value_name = "根目录", help = "案卷根目录（使用其 profiles/ 中的本地配置）")]
+        #[arg(
+            long,
+            value_name = "根目录",
+            help = "案卷根目录（使用其 profiles/ 中的本地配置）"
+        )]
         root: Option<PathBuf>,
     },
 }
@@ -140,15 +174,30 @@ pub fn main() -> i32 {
     };
     if let Some(l) = cli.lang.as_deref() {
         if Lang::parse(l).is_none() {
-            return fatal(Lang::Zh, &t!(format!("不支持的语言“{l}”，可用 zh-CN 或 en"), format!("unsupported language “{l}”: use zh-CN or en")));
+            return fatal(
+                Lang::Zh,
+                &t!(
+                    format!("不支持的语言“{l}”，可用 zh-CN 或 en"),
+                    format!("unsupported language “{l}”: use zh-CN or en")
+                ),
+            );
         }
     }
     let flag = cli.lang.clone();
     match cli.command {
         Command::Check { root, format } => run_check(&root, format, flag.as_deref()),
         Command::Build(args) => crate::build::run(args, flag.as_deref()),
-        Command::Profiles { root, action } => run_profiles(&root, action, resolve_lang(flag.as_deref(), None)),
-        Command::New { what: NewWhat::Case { dir, profile, root } } => new::run_new_case(&dir, &profile, root.as_deref(), resolve_lang(flag.as_deref(), None)),
+        Command::Profiles { root, action } => {
+            run_profiles(&root, action, resolve_lang(flag.as_deref(), None))
+        }
+        Command::New {
+            what: NewWhat::Case { dir, profile, root },
+        } => new::run_new_case(
+            &dir,
+            &profile,
+            root.as_deref(),
+            resolve_lang(flag.as_deref(), None),
+        ),
     }
 }
 
@@ -166,7 +215,10 @@ fn run_check(root: &std::path::Path, format: Format, flag: Option<&str>) -> i32 
             let v = crate::report::to_json(&report, lang);
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
-        Format::Text => print!("{}", crate::report::to_text(&report, &loaded.sources, lang, use_color())),
+        Format::Text => print!(
+            "{}",
+            crate::report::to_text(&report, &loaded.sources, lang, use_color())
+        ),
     }
     if report.has_errors() {
         1
@@ -176,9 +228,16 @@ fn run_check(root: &std::path::Path, format: Format, flag: Option<&str>) -> i32 
 }
 
 fn run_profiles(root: &std::path::Path, action: Option<ProfilesAction>, lang: Lang) -> i32 {
-    let (set, findings) = if root.is_dir() { ProfileSet::load(root) } else { (ProfileSet::builtin(), Vec::new()) };
+    let (set, findings) = if root.is_dir() {
+        ProfileSet::load(root)
+    } else {
+        (ProfileSet::builtin(), Vec::new())
+    };
     for f in &findings {
-        eprint!("{}", crate::report::finding_text(f, &Default::default(), lang, false));
+        eprint!(
+            "{}",
+            crate::report::finding_text(f, &Default::default(), lang, false)
+        );
     }
     match action {
         None => {
@@ -188,10 +247,24 @@ fn run_profiles(root: &std::path::Path, action: Option<ProfilesAction>, lang: La
                     ProfileSource::Builtin => lang.pick("内置", "built-in").to_string(),
                     ProfileSource::Local(f) => f.clone(),
                 };
-                println!("{:<22}{:<10}{:<22}{:<12}{:<10}{}", id, p.kind, p.name, p.materials.len(), p.retention, src);
+                println!(
+                    "{:<22}{:<10}{:<22}{:<12}{:<10}{}",
+                    id,
+                    p.kind,
+                    p.name,
+                    p.materials.len(),
+                    p.retention,
+                    src
+                );
             }
             println!();
-            println!("{}", lang.pick("用 `anjuan profiles show 编号` 查看某一配置的全部材料类型及顺序。", "`anjuan profiles show ID` prints one profile."));
+            println!(
+                "{}",
+                lang.pick(
+                    "用 `anjuan profiles show 编号` 查看某一配置的全部材料类型及顺序。",
+                    "`anjuan profiles show ID` prints one profile."
+                )
+            );
             0
         }
         Some(ProfilesAction::Show { id }) => match set.source(&id) {
@@ -204,7 +277,13 @@ fn run_profiles(root: &std::path::Path, action: Option<ProfilesAction>, lang: La
             }
             None => {
                 let ids: Vec<&str> = set.profiles.keys().map(String::as_str).collect();
-                fatal(lang, &t!(format!("没有编号为“{id}”的规则配置；可用：{}", ids.join("、")), format!("no profile “{id}”; available: {}", ids.join(", "))))
+                fatal(
+                    lang,
+                    &t!(
+                        format!("没有编号为“{id}”的规则配置；可用：{}", ids.join("、")),
+                        format!("no profile “{id}”; available: {}", ids.join(", "))
+                    ),
+                )
             }
         },
     }

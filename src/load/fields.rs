@@ -114,7 +114,13 @@ impl Fields {
     }
 
     /// Records an arbitrary schema problem.
-    pub fn problem(&mut self, pos: Pos, error: bool, message: crate::finding::Text, help: crate::finding::Text) {
+    pub fn problem(
+        &mut self,
+        pos: Pos,
+        error: bool,
+        message: crate::finding::Text,
+        help: crate::finding::Text,
+    ) {
         let f = if error {
             Finding::error("schema", message, help)
         } else {
@@ -209,8 +215,14 @@ impl Fields {
                 self.push(
                     Finding::error(
                         "schema",
-                        t!(format!("`{key}` 的值 {i} 不合理"), format!("`{key}` = {i} is out of range")),
-                        t!("请填写 0 至 1000000 之间的整数", "write a whole number from 0 to 1000000"),
+                        t!(
+                            format!("`{key}` 的值 {i} 不合理"),
+                            format!("`{key}` = {i} is out of range")
+                        ),
+                        t!(
+                            "请填写 0 至 1000000 之间的整数",
+                            "write a whole number from 0 to 1000000"
+                        ),
                     ),
                     v.pos,
                 );
@@ -242,7 +254,13 @@ impl Fields {
             Value::Null => None,
             Value::Str(s) => Some((s.clone(), v.pos)),
             other => {
-                self.type_error(v.pos, key, "日期（YYYY-MM-DD）", "a date (YYYY-MM-DD)", other);
+                self.type_error(
+                    v.pos,
+                    key,
+                    "日期（YYYY-MM-DD）",
+                    "a date (YYYY-MM-DD)",
+                    other,
+                );
                 None
             }
         }

@@ -1,12 +1,15 @@
 //! Reads `archive.yaml`, `case.yaml`, `volume.yaml` and `ledger.yaml` into the model (spec §2–4).
 
 use super::fields::Fields;
-use super::{join_rel, read_manifest, resolve, sniff, yaml_finding, ARCHIVE_FILE, CASE_FILE, LEDGER_FILE, VOLUME_FILE};
+use super::{
+    join_rel, read_manifest, resolve, sniff, yaml_finding, ARCHIVE_FILE, CASE_FILE, LEDGER_FILE,
+    VOLUME_FILE,
+};
 use crate::finding::Finding;
 use crate::ledger::Ledger;
 use crate::model::{
-    ArchiveBlock, ArchiveSettings, AvLabel, Case, CaseStatus, FileKind, Material, MaterialFile, Secret, Volume,
-    VolumeKind,
+    ArchiveBlock, ArchiveSettings, AvLabel, Case, CaseStatus, FileKind, Material, MaterialFile,
+    Secret, Volume, VolumeKind,
 };
 use crate::profile::ProfileSet;
 use crate::t;
@@ -30,22 +33,71 @@ pub const SECRECY: &[&str] = &["无", "秘密", "机密", "绝密"];
 /// Confidentiality markings of materials.
 pub const CONFIDENTIAL: &[&str] = &["国家秘密", "商业秘密", "个人隐私"];
 
-const ARCHIVE_KEYS: &[&str] = &["fonds", "fonds_name", "agency", "max_volume_pages", "language"];
+const ARCHIVE_KEYS: &[&str] = &[
+    "fonds",
+    "fonds_name",
+    "agency",
+    "max_volume_pages",
+    "language",
+];
 const CASE_TOP_KEYS: &[&str] = &["case", "archive", "materials"];
 const CASE_KEYS: &[&str] = &[
-    "id", "number", "title", "kind", "procedure", "profile", "party", "agency", "handlers", "decision_no", "opened",
-    "decided", "closed", "status", "facts",
+    "id",
+    "number",
+    "title",
+    "kind",
+    "procedure",
+    "profile",
+    "party",
+    "agency",
+    "handlers",
+    "decision_no",
+    "opened",
+    "decided",
+    "closed",
+    "status",
+    "facts",
 ];
 const BLOCK_KEYS: &[&str] = &[
-    "catalog", "volume_no", "filing_no", "retention", "secrecy", "filed_by", "checked_by", "filed_on", "remarks",
+    "catalog",
+    "volume_no",
+    "filing_no",
+    "retention",
+    "secrecy",
+    "filed_by",
+    "checked_by",
+    "filed_on",
+    "remarks",
 ];
 const MATERIAL_KEYS: &[&str] = &[
-    "type", "file", "files", "date", "title", "doc_no", "author", "pages", "confidential", "note", "av",
+    "type",
+    "file",
+    "files",
+    "date",
+    "title",
+    "doc_no",
+    "author",
+    "pages",
+    "confidential",
+    "note",
+    "av",
 ];
-const AV_KEYS: &[&str] = &["matter", "start", "end", "place", "method", "officers", "retention"];
+const AV_KEYS: &[&str] = &[
+    "matter",
+    "start",
+    "end",
+    "place",
+    "method",
+    "officers",
+    "retention",
+];
 
 /// Reads `archive.yaml` (all keys optional).
-pub fn load_settings(root: &Path, findings: &mut Vec<Finding>, sources: &mut BTreeMap<String, Arc<str>>) -> ArchiveSettings {
+pub fn load_settings(
+    root: &Path,
+    findings: &mut Vec<Finding>,
+    sources: &mut BTreeMap<String, Arc<str>>,
+) -> ArchiveSettings {
     let abs = root.join(ARCHIVE_FILE);
     let mut s = ArchiveSettings::default();
     if !abs.is_file() {
@@ -76,10 +128,18 @@ pub fn load_settings(root: &Path, findings: &mut Vec<Finding>, sources: &mut BTr
             s.max_volume_pages = match f.count(&node, "max_volume_pages") {
                 Some(0) => {
                     f.problem(
-                        node.get("max_volume_pages").map(|n| n.pos).unwrap_or(node.pos),
+                        node.get("max_volume_pages")
+                            .map(|n| n.pos)
+                            .unwrap_or(node.pos),
                         true,
-                        t!("`max_volume_pages` 不能为 0", "`max_volume_pages` cannot be 0"),
-                        t!("通常每卷不超过 200 页", "a volume usually holds at most 200 pages"),
+                        t!(
+                            "`max_volume_pages` 不能为 0",
+                            "`max_volume_pages` cannot be 0"
+                        ),
+                        t!(
+                            "通常每卷不超过 200 页",
+                            "a volume usually holds at most 200 pages"
+                        ),
                     );
                     0
                 }
@@ -89,7 +149,13 @@ pub fn load_settings(root: &Path, findings: &mut Vec<Finding>, sources: &mut BTr
             s.language = f.one_of(&node, "language", &["zh-CN", "en"]);
         }
         Value::Null => {}
-        other => f.type_error(node.pos, "archive.yaml", "映射（键: 值）", "a mapping", other),
+        other => f.type_error(
+            node.pos,
+            "archive.yaml",
+            "映射（键: 值）",
+            "a mapping",
+            other,
+        ),
     }
     findings.extend(f.findings);
     s
@@ -109,7 +175,11 @@ pub struct CaseLoad {
 
 /// Reads an `archive:` block (or the top level of volume.yaml).
 fn archive_block(node: &Node, f: &mut Fields, extra_keys: &[&str]) -> ArchiveBlock {
-    let allowed: Vec<&str> = BLOCK_KEYS.iter().chain(extra_keys.iter()).copied().collect();
+    let allowed: Vec<&str> = BLOCK_KEYS
+        .iter()
+        .chain(extra_keys.iter())
+        .copied()
+        .collect();
     f.unknown_keys(node, &allowed, "archive");
     ArchiveBlock {
         catalog: f.string(node, "catalog").unwrap_or_default(),
@@ -120,10 +190,7 @@ fn archive_block(node: &Node, f: &mut Fields, extra_keys: &[&str]) -> ArchiveBlo
         filed_by: f.string(node, "filed_by").unwrap_or_default(),
         checked_by: f.string(node, "checked_by").unwrap_or_default(),
         filed_on: f.date(node, "filed_on"),
-        filed_on_pos: node
-            .get("filed_on")
-            .map(|n| n.pos)
-            .unwrap_or(node.pos),
+        filed_on_pos: node.get("filed_on").map(|n| n.pos).unwrap_or(node.pos),
         remarks: f.string(node, "remarks").unwrap_or_default(),
     }
 }
@@ -162,12 +229,21 @@ pub fn load_case(
     };
     let mut f = Fields::new(&rel);
     if node.as_map().is_none() {
-        f.type_error(node.pos, "case.yaml", "映射（包含 case、archive、materials 三部分）", "a mapping with case, archive and materials", &node.value);
+        f.type_error(
+            node.pos,
+            "case.yaml",
+            "映射（包含 case、archive、materials 三部分）",
+            "a mapping with case, archive and materials",
+            &node.value,
+        );
         out.findings.extend(f.findings);
         return out;
     }
     f.unknown_keys(&node, CASE_TOP_KEYS, "case.yaml");
-    let empty = Node { pos: node.pos, value: Value::Map(Vec::new()) };
+    let empty = Node {
+        pos: node.pos,
+        value: Value::Map(Vec::new()),
+    };
     let c = match node.get("case") {
         Some(c) if c.as_map().is_some() => c,
         Some(c) => {
@@ -181,20 +257,48 @@ pub fn load_case(
     };
     f.unknown_keys(c, CASE_KEYS, "case");
 
-    let folder = dir.rsplit('/').next().filter(|s| !s.is_empty()).map(str::to_string).unwrap_or_else(|| {
-        root.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_else(|| "case".into())
-    });
-    let id = f.string(c, "id").filter(|s| !s.is_empty()).unwrap_or(folder);
+    let folder = dir
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            root.canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "case".into())
+        });
+    let id = f
+        .string(c, "id")
+        .filter(|s| !s.is_empty())
+        .unwrap_or(folder);
     let id = sanitize_id(&id, c, &mut f);
-    let number = f.required_string(c, "number", "案件编号").unwrap_or_default();
-    let title = f.required_string(c, "title", "案件名称").unwrap_or_default();
+    let number = f
+        .required_string(c, "number", "案件编号")
+        .unwrap_or_default();
+    let title = f
+        .required_string(c, "title", "案件名称")
+        .unwrap_or_default();
     let kind = f.required_string(c, "kind", "案件类别").unwrap_or_default();
     if !kind.is_empty() && !KINDS.contains(&kind.as_str()) {
-        f.bad_value(c.get("kind").map(|n| n.pos).unwrap_or(c.pos), "kind", &kind, KINDS);
+        f.bad_value(
+            c.get("kind").map(|n| n.pos).unwrap_or(c.pos),
+            "kind",
+            &kind,
+            KINDS,
+        );
     }
     let procedure = f.string(c, "procedure").unwrap_or_default();
-    if kind == "行政处罚" && !procedure.is_empty() && !PENALTY_PROCEDURES.contains(&procedure.as_str()) {
-        f.bad_value(c.get("procedure").map(|n| n.pos).unwrap_or(c.pos), "procedure", &procedure, PENALTY_PROCEDURES);
+    if kind == "行政处罚"
+        && !procedure.is_empty()
+        && !PENALTY_PROCEDURES.contains(&procedure.as_str())
+    {
+        f.bad_value(
+            c.get("procedure").map(|n| n.pos).unwrap_or(c.pos),
+            "procedure",
+            &procedure,
+            PENALTY_PROCEDURES,
+        );
     }
     let explicit = f.string(c, "profile").filter(|s| !s.is_empty());
     let profile = match &explicit {
@@ -202,17 +306,23 @@ pub fn load_case(
             Some(p) => Some(p),
             None => {
                 let ids: Vec<&str> = profiles.profiles.keys().map(String::as_str).collect();
-                f.bad_value(c.get("profile").map(|n| n.pos).unwrap_or(c.pos), "profile", pid, &ids);
+                f.bad_value(
+                    c.get("profile").map(|n| n.pos).unwrap_or(c.pos),
+                    "profile",
+                    pid,
+                    &ids,
+                );
                 None
             }
         },
-        None if KINDS.contains(&kind.as_str()) => match profiles.default_for(&kind, &procedure) {
-            Some(p) => Some(p),
-            None => {
-                // An unlisted procedure: fall back to the kind's first profile, and say so.
-                let p = profiles.default_for(&kind, "");
-                if let Some(p) = &p {
-                    f.problem(
+        None if KINDS.contains(&kind.as_str()) => {
+            match profiles.default_for(&kind, &procedure) {
+                Some(p) => Some(p),
+                None => {
+                    // An unlisted procedure: fall back to the kind's first profile, and say so.
+                    let p = profiles.default_for(&kind, "");
+                    if let Some(p) = &p {
+                        f.problem(
                         c.get("procedure").map(|n| n.pos).unwrap_or(c.pos),
                         false,
                         t!(
@@ -221,14 +331,18 @@ pub fn load_case(
                         ),
                         t!("如需其他配置，请用 `profile:` 指定（`anjuan profiles` 列出全部）", "name one with `profile:` (`anjuan profiles` lists them)"),
                     );
+                    }
+                    p
                 }
-                p
             }
-        },
+        }
         None => None,
     };
     let party = f.string(c, "party").unwrap_or_default();
-    let agency = f.string(c, "agency").filter(|s| !s.is_empty()).unwrap_or_else(|| settings.agency.clone());
+    let agency = f
+        .string(c, "agency")
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| settings.agency.clone());
     let handlers = f.string_list(c, "handlers");
     let decision_no = f.string(c, "decision_no").unwrap_or_default();
     let opened = f.required_date(c, "opened", "立案/受理日期");
@@ -257,7 +371,13 @@ pub fn load_case(
                 }
             }
             Value::Null => {}
-            other => f.type_error(fnode.pos, "facts", "映射（如 hearing: true）", "a mapping such as hearing: true", other),
+            other => f.type_error(
+                fnode.pos,
+                "facts",
+                "映射（如 hearing: true）",
+                "a mapping such as hearing: true",
+                other,
+            ),
         }
     }
     let mut key_pos = BTreeMap::new();
@@ -274,8 +394,14 @@ pub fn load_case(
                 f.problem(
                     node.key_pos("archive").unwrap_or(a.pos),
                     false,
-                    t!("合订卷中的案件不应有自己的 archive 部分，已忽略", "a gathered case carries no archive block; it is ignored"),
-                    t!("归档信息写在合订卷的 volume.yaml 中", "put the archive data in the combined volume's volume.yaml"),
+                    t!(
+                        "合订卷中的案件不应有自己的 archive 部分，已忽略",
+                        "a gathered case carries no archive block; it is ignored"
+                    ),
+                    t!(
+                        "归档信息写在合订卷的 volume.yaml 中",
+                        "put the archive data in the combined volume's volume.yaml"
+                    ),
                 );
                 None
             } else {
@@ -307,13 +433,29 @@ pub fn load_case(
         Some(m) => match &m.value {
             Value::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    if let Some(mat) = load_material(root, dir, &rel, i, item, &folder_files, profile.as_deref(), &agency, &mut f) {
+                    if let Some(mat) = load_material(
+                        root,
+                        dir,
+                        &rel,
+                        i,
+                        item,
+                        &folder_files,
+                        profile.as_deref(),
+                        &agency,
+                        &mut f,
+                    ) {
                         materials.push(mat);
                     }
                 }
             }
             Value::Null => {}
-            other => f.type_error(m.pos, "materials", "列表（按装订顺序，每件一项）", "a list in binding order", other),
+            other => f.type_error(
+                m.pos,
+                "materials",
+                "列表（按装订顺序，每件一项）",
+                "a list in binding order",
+                other,
+            ),
         },
         None => f.missing_key(&node, "materials", "材料列表"),
     }
@@ -360,17 +502,29 @@ fn sanitize_id(id: &str, c: &Node, f: &mut Fields) -> String {
         || id == "."
         || id == ".."
         || id.starts_with('.')
-        || id.chars().any(|ch| ch == '/' || ch == '\\' || ch.is_control() || ":*?\"<>|".contains(ch));
+        || id
+            .chars()
+            .any(|ch| ch == '/' || ch == '\\' || ch.is_control() || ":*?\"<>|".contains(ch));
     if !bad {
         return id.to_string();
     }
     let clean: String = id
         .chars()
-        .map(|ch| if ch == '/' || ch == '\\' || ch.is_control() || ":*?\"<>|".contains(ch) { '-' } else { ch })
+        .map(|ch| {
+            if ch == '/' || ch == '\\' || ch.is_control() || ":*?\"<>|".contains(ch) {
+                '-'
+            } else {
+                ch
+            }
+        })
         .collect::<String>()
         .trim_start_matches('.')
         .to_string();
-    let clean = if clean.is_empty() { "case".to_string() } else { clean };
+    let clean = if clean.is_empty() {
+        "case".to_string()
+    } else {
+        clean
+    };
     f.problem(
         c.get("id").map(|n| n.pos).unwrap_or(c.pos),
         false,
@@ -378,7 +532,10 @@ fn sanitize_id(id: &str, c: &Node, f: &mut Fields) -> String {
             format!("案卷编号“{id}”含有不能用作文件夹名的字符，输出时改用“{clean}”"),
             format!("id “{id}” has characters unusable in a folder name; “{clean}” is used")
         ),
-        t!("编号只用字母、数字、汉字和 - _", "use letters, digits, hanzi, - and _ in ids"),
+        t!(
+            "编号只用字母、数字、汉字和 - _",
+            "use letters, digits, hanzi, - and _ in ids"
+        ),
     );
     clean
 }
@@ -396,19 +553,33 @@ fn load_material(
     f: &mut Fields,
 ) -> Option<Material> {
     if item.as_map().is_none() {
-        f.type_error(item.pos, &format!("materials[{}]", index + 1), "映射（type、file、date 等）", "a mapping (type, file, date …)", &item.value);
+        f.type_error(
+            item.pos,
+            &format!("materials[{}]", index + 1),
+            "映射（type、file、date 等）",
+            "a mapping (type, file, date …)",
+            &item.value,
+        );
         return None;
     }
     f.unknown_keys(item, MATERIAL_KEYS, "material");
-    let type_written = f.required_string(item, "type", "材料类型").unwrap_or_default();
+    let type_written = f
+        .required_string(item, "type", "材料类型")
+        .unwrap_or_default();
     let (type_index, type_name) = match profile.and_then(|p| p.find_type(&type_written)) {
         Some((i, t)) => (Some(i), Some(t.name.clone())),
         None => (None, None),
     };
     let date = f.required_date(item, "date", "形成日期");
-    let title = f.string(item, "title").filter(|s| !s.is_empty()).unwrap_or_else(|| type_name.clone().unwrap_or_else(|| type_written.clone()));
+    let title = f
+        .string(item, "title")
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| type_name.clone().unwrap_or_else(|| type_written.clone()));
     let doc_no = f.string(item, "doc_no").unwrap_or_default();
-    let author = f.string(item, "author").filter(|s| !s.is_empty()).unwrap_or_else(|| agency.to_string());
+    let author = f
+        .string(item, "author")
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| agency.to_string());
     let declared_pages = f.count(item, "pages");
     let declared_pages_pos = item.get("pages").map(|n| n.pos).unwrap_or(item.pos);
     let mut confidential = Vec::new();
@@ -416,7 +587,12 @@ fn load_material(
         match Secret::parse(&s) {
             Some(x) if !confidential.contains(&x) => confidential.push(x),
             Some(_) => {}
-            None => f.bad_value(item.get("confidential").map(|n| n.pos).unwrap_or(item.pos), "confidential", &s, CONFIDENTIAL),
+            None => f.bad_value(
+                item.get("confidential").map(|n| n.pos).unwrap_or(item.pos),
+                "confidential",
+                &s,
+                CONFIDENTIAL,
+            ),
         }
     }
     let note = f.string(item, "note").unwrap_or_default();
@@ -430,8 +606,14 @@ fn load_material(
         (Some(_), Some(_)) => f.problem(
             item.key_pos("files").unwrap_or(item.pos),
             true,
-            t!("同时写了 `file` 和 `files`", "both `file` and `files` are given"),
-            t!("一件材料只用一个：单个文件用 `file`，多个文件用 `files`", "use `file` for one file or `files` for several, not both"),
+            t!(
+                "同时写了 `file` 和 `files`",
+                "both `file` and `files` are given"
+            ),
+            t!(
+                "一件材料只用一个：单个文件用 `file`，多个文件用 `files`",
+                "use `file` for one file or `files` for several, not both"
+            ),
         ),
         (None, None) => f.missing_key(item, "file", "材料文件（单个文件用 file，多个用 files）"),
         _ => {}
@@ -439,7 +621,13 @@ fn load_material(
     if let Some(n) = file_node.filter(|_| files_node.is_none()) {
         match n.value.scalar_text() {
             Some(s) => patterns.push((s, n.pos)),
-            None => f.type_error(n.pos, "file", "一个文件路径（多个文件请用 files）", "one path (use files for several)", &n.value),
+            None => f.type_error(
+                n.pos,
+                "file",
+                "一个文件路径（多个文件请用 files）",
+                "one path (use files for several)",
+                &n.value,
+            ),
         }
     }
     if let Some(n) = files_node.filter(|_| file_node.is_none()) {
@@ -464,6 +652,7 @@ fn load_material(
     for (pat, pos) in patterns {
         let r = resolve::resolve(root, dir, folder_files, rel, pos, &pat);
         f.findings.extend(r.findings);
+        listed.extend(r.refused.iter().map(|p| join_rel(dir, p)));
         for case_rel in r.files {
             listed.push(join_rel(dir, &case_rel));
             if let Some(mf) = examine_file(root, dir, rel, pos, &case_rel, f) {
@@ -488,7 +677,13 @@ fn load_material(
         }
         Some(a) if a.is_null() => None,
         Some(a) => {
-            f.type_error(a.pos, "av", "映射（matter、start、place、method、officers …）", "a mapping (matter, start, place, method, officers …)", &a.value);
+            f.type_error(
+                a.pos,
+                "av",
+                "映射（matter、start、place、method、officers …）",
+                "a mapping (matter, start, place, method, officers …)",
+                &a.value,
+            );
             None
         }
         None => None,
@@ -515,7 +710,14 @@ fn load_material(
     })
 }
 
-fn examine_file(root: &Path, dir: &str, manifest_rel: &str, pos: Pos, case_rel: &str, f: &mut Fields) -> Option<MaterialFile> {
+fn examine_file(
+    root: &Path,
+    dir: &str,
+    manifest_rel: &str,
+    pos: Pos,
+    case_rel: &str,
+    f: &mut Fields,
+) -> Option<MaterialFile> {
     let abs = super::abs_dir(root, dir).join(case_rel);
     let file_rel = join_rel(dir, case_rel);
     let file_type = |zh: String, en: String, help: crate::finding::Text| {
@@ -557,7 +759,10 @@ fn examine_file(root: &Path, dir: &str, manifest_rel: &str, pos: Pos, case_rel: 
             f.findings.push(
                 Finding::error(
                     "file-type",
-                    t!(format!("{case_rel}：{}", m.zh), format!("{case_rel}: {}", m.en)),
+                    t!(
+                        format!("{case_rel}：{}", m.zh),
+                        format!("{case_rel}: {}", m.en)
+                    ),
                     h,
                 )
                 .at(manifest_rel, pos),
@@ -567,7 +772,15 @@ fn examine_file(root: &Path, dir: &str, manifest_rel: &str, pos: Pos, case_rel: 
     };
     if let Some((rule, m, h)) = ex.warning {
         f.findings.push(
-            Finding::warning(rule, t!(format!("{case_rel}：{}", m.zh), format!("{case_rel}: {}", m.en)), h).at(manifest_rel, pos),
+            Finding::warning(
+                rule,
+                t!(
+                    format!("{case_rel}：{}", m.zh),
+                    format!("{case_rel}: {}", m.en)
+                ),
+                h,
+            )
+            .at(manifest_rel, pos),
         );
     }
     Some(MaterialFile {
@@ -577,7 +790,11 @@ fn examine_file(root: &Path, dir: &str, manifest_rel: &str, pos: Pos, case_rel: 
         kind,
         size,
         sha256,
-        pages: if kind.is_av() || kind.is_typeset() { None } else { ex.pages },
+        pages: if kind.is_av() || kind.is_typeset() {
+            None
+        } else {
+            ex.pages
+        },
         image_size: ex.image_size,
         text: ex.text.map(|t| Arc::from(t.as_str())),
         mime: sniff::mime(case_rel),
@@ -585,7 +802,12 @@ fn examine_file(root: &Path, dir: &str, manifest_rel: &str, pos: Pos, case_rel: 
 }
 
 /// Reads `ledger.yaml` in a folder, if present.
-pub fn load_ledger(root: &Path, dir: &str, findings: &mut Vec<Finding>, sources: &mut BTreeMap<String, Arc<str>>) -> Option<Ledger> {
+pub fn load_ledger(
+    root: &Path,
+    dir: &str,
+    findings: &mut Vec<Finding>,
+    sources: &mut BTreeMap<String, Arc<str>>,
+) -> Option<Ledger> {
     let abs = super::abs_dir(root, dir).join(LEDGER_FILE);
     if !abs.is_file() {
         return None;
@@ -629,12 +851,21 @@ pub fn load_volume(
         }
     };
     let mut f = Fields::new(&rel);
-    let empty = Node { pos: node.pos, value: Value::Map(Vec::new()) };
+    let empty = Node {
+        pos: node.pos,
+        value: Value::Map(Vec::new()),
+    };
     let top = match &node.value {
         Value::Map(_) => &node,
         Value::Null => &empty,
         other => {
-            f.type_error(node.pos, "volume.yaml", "映射（title 及归档信息）", "a mapping (title and archive data)", other);
+            f.type_error(
+                node.pos,
+                "volume.yaml",
+                "映射（title 及归档信息）",
+                "a mapping (title and archive data)",
+                other,
+            );
             &empty
         }
     };
@@ -644,16 +875,32 @@ pub fn load_volume(
         let inner = archive_block(a, &mut f, &[]);
         block = merge_blocks(block, inner);
     }
-    let title = f.required_string(top, "title", "案卷题名").unwrap_or_default();
-    let folder = dir.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or("volume").to_string();
-    let id = f.string(top, "id").filter(|s| !s.is_empty()).unwrap_or(folder);
+    let title = f
+        .required_string(top, "title", "案卷题名")
+        .unwrap_or_default();
+    let folder = dir
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("volume")
+        .to_string();
+    let id = f
+        .string(top, "id")
+        .filter(|s| !s.is_empty())
+        .unwrap_or(folder);
     let id = sanitize_id(&id, top, &mut f);
     if cases.is_empty() {
         f.problem(
             top.pos,
             true,
-            t!("合订卷中没有任何案件文件夹", "the combined volume holds no case folder"),
-            t!("在此文件夹下为每个简易程序案件建一个含 case.yaml 的子文件夹", "add a sub-folder with a case.yaml for each simple-procedure case"),
+            t!(
+                "合订卷中没有任何案件文件夹",
+                "the combined volume holds no case folder"
+            ),
+            t!(
+                "在此文件夹下为每个简易程序案件建一个含 case.yaml 的子文件夹",
+                "add a sub-folder with a case.yaml for each simple-procedure case"
+            ),
         );
     }
     findings.extend(f.findings);
@@ -678,10 +925,12 @@ pub fn load_volume(
     }
     let loose = super::resolve::list_folder(root, dir, case_dirs)
         .into_iter()
-        .filter(|p| !case_dirs.iter().any(|c| {
-            let full = join_rel(dir, p);
-            full.starts_with(&format!("{c}/"))
-        }))
+        .filter(|p| {
+            !case_dirs.iter().any(|c| {
+                let full = join_rel(dir, p);
+                full.starts_with(&format!("{c}/"))
+            })
+        })
         .map(|p| join_rel(dir, &p))
         .collect();
     Some(Volume {
@@ -708,7 +957,11 @@ fn merge_blocks(a: ArchiveBlock, b: ArchiveBlock) -> ArchiveBlock {
         secrecy: pick(a.secrecy, b.secrecy),
         filed_by: pick(a.filed_by, b.filed_by),
         checked_by: pick(a.checked_by, b.checked_by),
-        filed_on_pos: if a.filed_on.is_some() { a.filed_on_pos } else { b.filed_on_pos },
+        filed_on_pos: if a.filed_on.is_some() {
+            a.filed_on_pos
+        } else {
+            b.filed_on_pos
+        },
         filed_on: a.filed_on.or(b.filed_on),
         remarks: pick(a.remarks, b.remarks),
     }

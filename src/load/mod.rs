@@ -41,6 +41,9 @@ pub struct Loaded {
     pub findings: Vec<Finding>,
     /// Manifest texts by relative path.
     pub sources: BTreeMap<String, Arc<str>>,
+    /// Every discovered case / volume folder and the volume id it belongs to, including
+    /// folders whose manifest could not be read (so their findings still name a volume).
+    pub folders: Vec<(String, String)>,
 }
 
 /// Why the tool could not run at all (exit status 2).
@@ -90,6 +93,7 @@ pub fn yaml_finding(rel: &str, e: &SyntaxError) -> Finding {
 }
 
 /// Reads a manifest as UTF-8 text, or returns the finding explaining why not.
+#[allow(clippy::result_large_err)] // a finding is the natural error here; manifests are few
 pub fn read_manifest(abs: &Path, rel: &str) -> Result<String, Finding> {
     let meta = std::fs::metadata(abs).map_err(|e| io_finding(rel, &e))?;
     if meta.len() as usize > crate::yaml::MAX_MANIFEST_BYTES {
@@ -99,7 +103,10 @@ pub fn read_manifest(abs: &Path, rel: &str) -> Result<String, Finding> {
                 format!("清单文件过大（{} 字节）", meta.len()),
                 format!("the manifest is too large ({} bytes)", meta.len())
             ),
-            t!("清单只应包含案件信息和材料列表；请检查文件是否正确", "a manifest holds case data and a material list; check the file"),
+            t!(
+                "清单只应包含案件信息和材料列表；请检查文件是否正确",
+                "a manifest holds case data and a material list; check the file"
+            ),
         )
         .in_file(rel));
     }
@@ -109,14 +116,19 @@ pub fn read_manifest(abs: &Path, rel: &str) -> Result<String, Finding> {
         Err(e) => {
             let bytes = e.into_bytes();
             let (_, _, gb_errors) = encoding_rs::GB18030.decode(&bytes);
-            let line = 1 + bytes[..std::str::from_utf8(&bytes).map(|s| s.len()).unwrap_or_else(|e| e.valid_up_to())]
+            let line = 1 + bytes[..std::str::from_utf8(&bytes)
+                .map(|s| s.len())
+                .unwrap_or_else(|e| e.valid_up_to())]
                 .iter()
                 .filter(|b| **b == b'\n')
                 .count() as u32;
             let (zh, en) = if gb_errors {
                 ("清单文件不是 UTF-8 编码", "the manifest is not UTF-8")
             } else {
-                ("清单文件不是 UTF-8 编码（看起来是 GBK/GB18030）", "the manifest is not UTF-8 (it looks like GBK/GB18030)")
+                (
+                    "清单文件不是 UTF-8 编码（看起来是 GBK/GB18030）",
+                    "the manifest is not UTF-8 (it looks like GBK/GB18030)",
+                )
             };
             Err(Finding::error(
                 "yaml",
@@ -135,7 +147,10 @@ fn io_finding(rel: &str, e: &std::io::Error) -> Finding {
     Finding::error(
         "file-missing",
         t!(format!("无法读取：{e}"), format!("cannot read: {e}")),
-        t!("请检查文件是否存在、是否有读取权限", "check that the file exists and is readable"),
+        t!(
+            "请检查文件是否存在、是否有读取权限",
+            "check that the file exists and is readable"
+        ),
     )
     .in_file(rel)
 }
@@ -165,7 +180,10 @@ fn discover(root: &Path) -> Discovery {
                 d.findings.push(
                     Finding::warning(
                         "file-missing",
-                        t!(format!("无法读取文件夹：{e}"), format!("cannot read a folder: {e}")),
+                        t!(
+                            format!("无法读取文件夹：{e}"),
+                            format!("cannot read a folder: {e}")
+                        ),
                         t!("请检查该文件夹的读取权限", "check the folder's permissions"),
                     )
                     .in_file(rel),
@@ -191,7 +209,10 @@ fn discover(root: &Path) -> Discovery {
                 d.findings.push(
                     Finding::warning(
                         "path-escape",
-                        t!("符号链接的文件夹不会被读取", "a symlinked folder is not followed"),
+                        t!(
+                            "符号链接的文件夹不会被读取",
+                            "a symlinked folder is not followed"
+                        ),
                         t!(
                             "请把材料实际复制到案卷文件夹中，而不是链接到别处",
                             "copy the materials into the case folder instead of linking to them"
@@ -230,8 +251,14 @@ pub fn load(root: &Path) -> Result<Loaded, FatalError> {
     if !meta.is_dir() {
         return Err(FatalError {
             message: t!(
-                format!("{} 不是文件夹；请指定存放案件文件夹的根目录", root.display()),
-                format!("{} is not a folder; give the folder that holds the case folders", root.display())
+                format!(
+                    "{} 不是文件夹；请指定存放案件文件夹的根目录",
+                    root.display()
+                ),
+                format!(
+                    "{} is not a folder; give the folder that holds the case folders",
+                    root.display()
+                )
             ),
         });
     }
@@ -274,11 +301,20 @@ pub fn load(root: &Path) -> Result<Loaded, FatalError> {
     for dir in &disc.volume_dirs {
         let anc = ancestors(dir);
         let problem = if disc.case_dirs.contains(dir) {
-            Some(("同一文件夹中同时有 case.yaml 和 volume.yaml", "case.yaml and volume.yaml in the same folder"))
+            Some((
+                "同一文件夹中同时有 case.yaml 和 volume.yaml",
+                "case.yaml and volume.yaml in the same folder",
+            ))
         } else if anc.iter().any(|a| disc.case_dirs.contains(a)) {
-            Some(("合订卷（volume.yaml）位于案件文件夹之中", "a combined volume (volume.yaml) inside a case folder"))
+            Some((
+                "合订卷（volume.yaml）位于案件文件夹之中",
+                "a combined volume (volume.yaml) inside a case folder",
+            ))
         } else if anc.iter().any(|a| disc.volume_dirs.contains(a)) {
-            Some(("合订卷（volume.yaml）位于另一个合订卷之中", "a combined volume inside another combined volume"))
+            Some((
+                "合订卷（volume.yaml）位于另一个合订卷之中",
+                "a combined volume inside another combined volume",
+            ))
         } else {
             None
         };
@@ -304,11 +340,33 @@ pub fn load(root: &Path) -> Result<Loaded, FatalError> {
     let loaded_cases: Vec<(String, Option<String>, manifest::CaseLoad)> = loadable_cases
         .par_iter()
         .map(|(dir, vol)| {
-            let cl = manifest::load_case(&root, dir, vol.is_some(), &profiles, &settings, &case_dir_set);
+            let cl = manifest::load_case(
+                &root,
+                dir,
+                vol.is_some(),
+                &profiles,
+                &settings,
+                &case_dir_set,
+            );
             (dir.clone(), vol.clone(), cl)
         })
         .collect();
 
+    // Folder → volume id, for findings; refined below once the volumes are known.
+    let folder_id = |dir: &str| {
+        dir.rsplit('/')
+            .next()
+            .filter(|s| !s.is_empty())
+            .unwrap_or("archive")
+            .to_string()
+    };
+    let mut folders: Vec<(String, String)> = Vec::new();
+    for (dir, vol) in &loadable_cases {
+        folders.push((dir.clone(), folder_id(vol.as_deref().unwrap_or(dir))));
+    }
+    for dir in &loadable_volumes {
+        folders.push((dir.clone(), folder_id(dir)));
+    }
     let mut volumes: Vec<Volume> = Vec::new();
     let mut gathered: BTreeMap<String, Vec<(Case, Option<Ledger>)>> = BTreeMap::new();
     for (dir, vol, cl) in loaded_cases {
@@ -334,7 +392,14 @@ pub fn load(root: &Path) -> Result<Loaded, FatalError> {
     }
     for dir in loadable_volumes {
         let cases = gathered.remove(&dir).unwrap_or_default();
-        if let Some(v) = manifest::load_volume(&root, &dir, cases, &case_dir_set, &mut findings, &mut sources) {
+        if let Some(v) = manifest::load_volume(
+            &root,
+            &dir,
+            cases,
+            &case_dir_set,
+            &mut findings,
+            &mut sources,
+        ) {
             volumes.push(v);
         }
     }
@@ -350,9 +415,15 @@ pub fn load(root: &Path) -> Result<Loaded, FatalError> {
                     "schema",
                     t!(
                         format!("案卷编号“{}”与 {} 重复，两卷的输出会互相覆盖", v.id, first),
-                        format!("volume id “{}” is also used by {}; their outputs would collide", v.id, first)
+                        format!(
+                            "volume id “{}” is also used by {}; their outputs would collide",
+                            v.id, first
+                        )
                     ),
-                    t!("请在 case.yaml 中为其中一个设置不同的 `id`", "give one of them a different `id`"),
+                    t!(
+                        "请在 case.yaml 中为其中一个设置不同的 `id`",
+                        "give one of them a different `id`"
+                    ),
                 )
                 .at(v.manifest_rel.clone(), Pos { line: 1, column: 1 })
                 .in_volume(v.id.clone()),
@@ -363,6 +434,13 @@ pub fn load(root: &Path) -> Result<Loaded, FatalError> {
         unique.push(v);
     }
 
+    for v in &unique {
+        for (d, id) in folders.iter_mut() {
+            if *d == v.dir_rel || v.cases.iter().any(|c| c.dir_rel == *d) {
+                *id = v.id.clone();
+            }
+        }
+    }
     let settings = ArchiveSettings {
         max_volume_pages: if settings.max_volume_pages == 0 {
             DEFAULT_MAX_VOLUME_PAGES
@@ -380,6 +458,7 @@ pub fn load(root: &Path) -> Result<Loaded, FatalError> {
         profiles,
         findings,
         sources,
+        folders,
     })
 }
 

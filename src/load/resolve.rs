@@ -59,6 +59,9 @@ pub fn is_glob(p: &str) -> bool {
 pub struct Resolved {
     /// Matching files, relative to the case folder, sorted.
     pub files: Vec<String>,
+    /// Files that matched but were refused (escaping symlinks, folders): still "listed",
+    /// so they are not reported again as unlisted.
+    pub refused: Vec<String>,
     /// Problems (path-escape, file-missing, file-type for folders).
     pub findings: Vec<Finding>,
 }
@@ -80,7 +83,11 @@ fn escape(manifest_rel: &str, pos: Pos, pattern: &str, why_zh: &str, why_en: &st
 
 /// Lexically checks a relative pattern: no absolute paths, no `..` climbing out.
 fn lexically_inside(pattern: &str) -> Result<(), (&'static str, &'static str)> {
-    if pattern.starts_with('/') || pattern.starts_with('\\') || pattern.get(1..3) == Some(":\\") || pattern.get(1..3) == Some(":/") {
+    if pattern.starts_with('/')
+        || pattern.starts_with('\\')
+        || pattern.get(1..3) == Some(":\\")
+        || pattern.get(1..3) == Some(":/")
+    {
         return Err(("绝对路径", "absolute path"));
     }
     let mut depth: i32 = 0;
@@ -120,6 +127,7 @@ pub fn resolve(
 ) -> Resolved {
     let mut r = Resolved {
         files: Vec::new(),
+        refused: Vec::new(),
         findings: Vec::new(),
     };
     let pattern = pattern.trim();
@@ -128,7 +136,10 @@ pub fn resolve(
             Finding::error(
                 "schema",
                 t!("文件路径为空", "empty file path"),
-                t!("请填写材料文件的相对路径", "write the material file's relative path"),
+                t!(
+                    "请填写材料文件的相对路径",
+                    "write the material file's relative path"
+                ),
             )
             .at(manifest_rel, pos),
         );
@@ -165,7 +176,11 @@ pub fn resolve(
                 return r;
             }
         };
-        let mut m: Vec<String> = folder_files.iter().filter(|f| glob.is_match(f.as_str())).cloned().collect();
+        let mut m: Vec<String> = folder_files
+            .iter()
+            .filter(|f| glob.is_match(f.as_str()))
+            .cloned()
+            .collect();
         m.sort();
         m
     } else {
@@ -175,35 +190,43 @@ pub fn resolve(
         let abs = dir_abs.join(&rel);
         match std::fs::symlink_metadata(&abs) {
             Err(_) => continue,
-            Ok(meta) => {
-                match physically_inside(&dir_canon, &abs) {
-                    Ok(canon) => {
-                        if std::fs::metadata(&canon).is_ok_and(|m| m.is_dir()) {
-                            r.findings.push(
-                                Finding::error(
-                                    "file-type",
-                                    t!(format!("“{rel}”是文件夹，不是文件"), format!("“{rel}” is a folder, not a file")),
-                                    t!("请列出文件夹中的文件，或使用通配符，如 photos/*.jpg", "list the files inside, or use a glob such as photos/*.jpg"),
-                                )
-                                .at(manifest_rel, pos),
-                            );
-                            continue;
-                        }
-                        r.files.push(rel);
+            Ok(meta) => match physically_inside(&dir_canon, &abs) {
+                Ok(canon) => {
+                    if std::fs::metadata(&canon).is_ok_and(|m| m.is_dir()) {
+                        r.findings.push(
+                            Finding::error(
+                                "file-type",
+                                t!(
+                                    format!("“{rel}”是文件夹，不是文件"),
+                                    format!("“{rel}” is a folder, not a file")
+                                ),
+                                t!(
+                                    "请列出文件夹中的文件，或使用通配符，如 photos/*.jpg",
+                                    "list the files inside, or use a glob such as photos/*.jpg"
+                                ),
+                            )
+                            .at(manifest_rel, pos),
+                        );
+                        r.refused.push(rel);
+                        continue;
                     }
-                    Err(e) => {
-                        let looped = e.raw_os_error() == Some(40);
-                        let (zh, en) = if meta.file_type().is_symlink() && looped {
-                            ("符号链接循环", "symlink loop")
-                        } else if meta.file_type().is_symlink() && e.kind() == std::io::ErrorKind::NotFound {
-                            ("符号链接指向不存在的文件", "dangling symlink")
-                        } else {
-                            ("符号链接指向文件夹之外", "a symlink points outside")
-                        };
-                        r.findings.push(escape(manifest_rel, pos, &rel, zh, en));
-                    }
+                    r.files.push(rel);
                 }
-            }
+                Err(e) => {
+                    let looped = e.raw_os_error() == Some(40);
+                    let (zh, en) = if meta.file_type().is_symlink() && looped {
+                        ("符号链接循环", "symlink loop")
+                    } else if meta.file_type().is_symlink()
+                        && e.kind() == std::io::ErrorKind::NotFound
+                    {
+                        ("符号链接指向不存在的文件", "dangling symlink")
+                    } else {
+                        ("符号链接指向文件夹之外", "a symlink points outside")
+                    };
+                    r.findings.push(escape(manifest_rel, pos, &rel, zh, en));
+                    r.refused.push(rel);
+                }
+            },
         }
     }
     if r.files.is_empty() && r.findings.is_empty() {
@@ -229,7 +252,8 @@ pub fn resolve(
                 format!("put the file in the case folder or correct the path (relative to {manifest_rel}'s folder, case-sensitive)")
             ),
         };
-        r.findings.push(Finding::error("file-missing", t!(zh, en), help).at(manifest_rel, pos));
+        r.findings
+            .push(Finding::error("file-missing", t!(zh, en), help).at(manifest_rel, pos));
     }
     r
 }
@@ -253,14 +277,24 @@ fn normalize(p: &str) -> String {
 /// extension), to suggest a fix.
 fn nearest_name<'a>(pattern: &str, files: &'a [String]) -> Option<&'a str> {
     let want = pattern.to_lowercase();
-    let stem = |s: &str| s.rsplit_once('.').map(|(a, _)| a.to_string()).unwrap_or_else(|| s.to_string());
+    let stem = |s: &str| {
+        s.rsplit_once('.')
+            .map(|(a, _)| a.to_string())
+            .unwrap_or_else(|| s.to_string())
+    };
     files
         .iter()
         .find(|f| f.to_lowercase() == want)
-        .or_else(|| files.iter().find(|f| stem(&f.to_lowercase()) == stem(&want)))
+        .or_else(|| {
+            files
+                .iter()
+                .find(|f| stem(&f.to_lowercase()) == stem(&want))
+        })
         .or_else(|| {
             let base = want.rsplit('/').next().unwrap_or(&want).to_string();
-            files.iter().find(|f| f.to_lowercase().rsplit('/').next() == Some(base.as_str()))
+            files
+                .iter()
+                .find(|f| f.to_lowercase().rsplit('/').next() == Some(base.as_str()))
         })
         .map(|s| s.as_str())
 }

@@ -62,7 +62,9 @@ pub fn content_label(head: &[u8]) -> &'static str {
         "WebM 视频"
     } else if head.starts_with(b"RIFF") && head.len() >= 12 && &head[8..12] == b"WAVE" {
         "WAV 音频"
-    } else if head.starts_with(b"ID3") || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0) {
+    } else if head.starts_with(b"ID3")
+        || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0)
+    {
         "MP3 音频"
     } else if head.starts_with(b"PK\x03\x04") {
         "ZIP 压缩包（如 Word/Excel 文档）"
@@ -92,15 +94,32 @@ fn head_matches(kind: FileKind, name: &str, head: &[u8]) -> bool {
         FileKind::Tiff => head.starts_with(b"II*\0") || head.starts_with(b"MM\0*"),
         FileKind::Video => match ext.as_str() {
             "webm" => head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]),
+            // Old QuickTime files start with another top-level atom than `ftyp`.
+            "mov" => {
+                head.len() > 8
+                    && [
+                        &b"ftyp"[..],
+                        b"moov",
+                        b"mdat",
+                        b"wide",
+                        b"free",
+                        b"skip",
+                        b"pnot",
+                    ]
+                    .contains(&&head[4..8])
+            }
             _ => head.len() > 8 && &head[4..8] == b"ftyp",
         },
         FileKind::Audio => match ext.as_str() {
             "wav" => head.starts_with(b"RIFF") && head.len() >= 12 && &head[8..12] == b"WAVE",
             "m4a" => head.len() > 8 && &head[4..8] == b"ftyp",
-            _ => head.starts_with(b"ID3") || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0),
+            _ => {
+                head.starts_with(b"ID3")
+                    || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0)
+            }
         },
         FileKind::Markdown | FileKind::Text => !head.contains(&0) || looks_utf16(head),
-        }
+    }
 }
 
 fn looks_utf16(head: &[u8]) -> bool {
@@ -129,19 +148,33 @@ pub struct Examined {
 
 /// Examines a file whose extension promised `kind`. `Err` carries the `file-type` message
 /// and help.
-pub fn examine(path: &Path, name: &str, kind: FileKind, size: u64) -> Result<Examined, (Text, Text)> {
+pub fn examine(
+    path: &Path,
+    name: &str,
+    kind: FileKind,
+    size: u64,
+) -> Result<Examined, (Text, Text)> {
     if size == 0 {
         return Err((
             t!("文件是空的（0 字节）", "the file is empty (0 bytes)"),
-            t!("请重新扫描或导出该材料，替换这个空文件", "scan or export the material again and replace the empty file"),
+            t!(
+                "请重新扫描或导出该材料，替换这个空文件",
+                "scan or export the material again and replace the empty file"
+            ),
         ));
     }
     let mut head = vec![0u8; 1024.min(size as usize)];
     let read_head = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
     if let Err(e) = read_head {
         return Err((
-            t!(format!("无法读取文件：{e}"), format!("cannot read the file: {e}")),
-            t!("请检查文件是否存在、是否有读取权限", "check that the file exists and is readable"),
+            t!(
+                format!("无法读取文件：{e}"),
+                format!("cannot read the file: {e}")
+            ),
+            t!(
+                "请检查文件是否存在、是否有读取权限",
+                "check that the file exists and is readable"
+            ),
         ));
     }
     if !head_matches(kind, name, &head) {
@@ -195,7 +228,10 @@ fn kind_label_en(kind: FileKind) -> &'static str {
 pub fn examine_pdf(path: &Path) -> Result<Examined, (Text, Text)> {
     let bytes = std::fs::read(path).map_err(|e| {
         (
-            t!(format!("无法读取 PDF：{e}"), format!("cannot read the PDF: {e}")),
+            t!(
+                format!("无法读取 PDF：{e}"),
+                format!("cannot read the PDF: {e}")
+            ),
             t!("请检查文件权限", "check the file's permissions"),
         )
     })?;
@@ -244,7 +280,10 @@ pub fn pdf_pages(bytes: &[u8]) -> Result<u32, (Text, Text)> {
 
 fn encrypted() -> (Text, Text) {
     (
-        t!("PDF 已加密，无法装订和长期保存", "the PDF is encrypted; it cannot be bound or preserved"),
+        t!(
+            "PDF 已加密，无法装订和长期保存",
+            "the PDF is encrypted; it cannot be bound or preserved"
+        ),
         t!(
             "请取得未加密的原件，或在原系统中去除密码后重新导出",
             "obtain an unencrypted original, or remove the password and export it again"
@@ -255,8 +294,14 @@ fn encrypted() -> (Text, Text) {
 fn examine_image(path: &Path, kind: FileKind, size: u64) -> Result<Examined, (Text, Text)> {
     let broken = |detail: &str| {
         (
-            t!(format!("图像文件已损坏：{detail}"), format!("the image is broken: {detail}")),
-            t!("请重新扫描或重新导出该图像", "scan or export the image again"),
+            t!(
+                format!("图像文件已损坏：{detail}"),
+                format!("the image is broken: {detail}")
+            ),
+            t!(
+                "请重新扫描或重新导出该图像",
+                "scan or export the image again"
+            ),
         )
     };
     let dims = imagesize::size(path).map_err(|e| broken(&e.to_string()))?;
@@ -276,28 +321,82 @@ fn examine_image(path: &Path, kind: FileKind, size: u64) -> Result<Examined, (Te
             ),
         ));
     }
-    // Truncation: a JPEG ends with EOI (FFD9), a PNG with its IEND chunk.
-    let tail_len = size.min(64) as usize;
-    let mut f = std::fs::File::open(path).map_err(|e| broken(&e.to_string()))?;
-    use std::io::{Seek, SeekFrom};
-    f.seek(SeekFrom::End(-(tail_len as i64)))
-        .map_err(|e| broken(&e.to_string()))?;
-    let mut tail = vec![0u8; tail_len];
-    f.read_exact(&mut tail).map_err(|e| broken(&e.to_string()))?;
-    match kind {
-        FileKind::Jpeg if find(&tail, &[0xFF, 0xD9]).is_none() => {
-            return Err(broken("JPEG 文件不完整（缺少结束标记），可能在复制或传输中被截断"))
-        }
-        FileKind::Png if find(&tail, b"IEND").is_none() => {
-            return Err(broken("PNG 文件不完整（缺少 IEND 结束块），可能被截断"))
-        }
-        _ => {}
+    let complete = match kind {
+        FileKind::Jpeg => jpeg_complete(path),
+        FileKind::Png => png_complete(path, size),
+        _ => Ok(true),
+    }
+    .map_err(|e| broken(&e.to_string()))?;
+    if !complete {
+        return Err(broken(match kind {
+            FileKind::Jpeg => "JPEG 文件不完整（缺少结束标记），可能在复制或传输中被截断",
+            _ => "PNG 文件不完整（缺少 IEND 结束块），可能被截断",
+        }));
     }
     Ok(Examined {
         pages: Some(1),
         image_size: Some((w as u32, h as u32)),
         ..Examined::default()
     })
+}
+
+/// A JPEG is complete when its marker segments lead to the scan data and an end-of-image
+/// marker follows it. Segments are skipped by length, so an EXIF thumbnail's own EOI does not
+/// count; data appended after EOI (phone "motion photos") is fine.
+fn jpeg_complete(path: &Path) -> std::io::Result<bool> {
+    let bytes = std::fs::read(path)?;
+    let mut i = 2usize;
+    loop {
+        // Fill bytes (FF FF …) may precede a marker.
+        while i < bytes.len() && bytes[i] == 0xFF && bytes.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        if i + 4 > bytes.len() || bytes[i] != 0xFF {
+            return Ok(false);
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xD9 {
+            return Ok(false);
+        }
+        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            i += 2;
+            continue;
+        }
+        let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+        if len < 2 {
+            return Ok(false);
+        }
+        if marker == 0xDA {
+            let start = i + 2 + len;
+            return Ok(start <= bytes.len()
+                && bytes[start.min(bytes.len())..]
+                    .windows(2)
+                    .any(|w| w == [0xFF, 0xD9]));
+        }
+        i += 2 + len;
+    }
+}
+
+/// A PNG is complete when its chunks, walked by length, reach `IEND` inside the file.
+fn png_complete(path: &Path, size: u64) -> std::io::Result<bool> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = std::fs::File::open(path)?;
+    let mut pos = 8u64;
+    let mut hdr = [0u8; 8];
+    // Bounded: a chunk header is 12 bytes at least, so a file has at most size/12 chunks.
+    for _ in 0..(size / 12 + 1) {
+        if pos + 12 > size {
+            return Ok(false);
+        }
+        f.seek(SeekFrom::Start(pos))?;
+        f.read_exact(&mut hdr)?;
+        let len = u32::from_be_bytes([hdr[0], hdr[1], hdr[2], hdr[3]]) as u64;
+        if &hdr[4..8] == b"IEND" {
+            return Ok(pos + 12 <= size);
+        }
+        pos = pos.saturating_add(12 + len);
+    }
+    Ok(false)
 }
 
 fn examine_text(path: &Path, size: u64) -> Result<Examined, (Text, Text)> {
@@ -307,12 +406,18 @@ fn examine_text(path: &Path, size: u64) -> Result<Examined, (Text, Text)> {
                 format!("文本材料过大（{size} 字节），不像是一份文书"),
                 format!("the text material is too large ({size} bytes) to be one document")
             ),
-            t!("请确认文件是否正确，或拆分为多件材料", "check the file, or split it into several materials"),
+            t!(
+                "请确认文件是否正确，或拆分为多件材料",
+                "check the file, or split it into several materials"
+            ),
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| {
         (
-            t!(format!("无法读取文件：{e}"), format!("cannot read the file: {e}")),
+            t!(
+                format!("无法读取文件：{e}"),
+                format!("cannot read the file: {e}")
+            ),
             t!("请检查文件权限", "check the file's permissions"),
         )
     })?;
@@ -330,15 +435,24 @@ fn examine_text(path: &Path, size: u64) -> Result<Examined, (Text, Text)> {
                         "文本既不是 UTF-8 也不是 GB18030/GBK 编码，无法识别",
                         "the text is neither UTF-8 nor GB18030/GBK"
                     ),
-                    t!("请用文本编辑器另存为 UTF-8 编码", "save it as UTF-8 in a text editor"),
+                    t!(
+                        "请用文本编辑器另存为 UTF-8 编码",
+                        "save it as UTF-8 in a text editor"
+                    ),
                 ));
             }
             Ok(Examined {
                 text: Some(cow.into_owned()),
                 warning: Some((
                     "encoding",
-                    t!("文本是 GBK/GB18030 编码，已自动转换为 UTF-8 读取", "the text is GBK/GB18030; it was converted to UTF-8"),
-                    t!("建议另存为 UTF-8 编码，避免个别字符转换出错", "save it as UTF-8 to avoid conversion surprises"),
+                    t!(
+                        "文本是 GBK/GB18030 编码，已自动转换为 UTF-8 读取",
+                        "the text is GBK/GB18030; it was converted to UTF-8"
+                    ),
+                    t!(
+                        "建议另存为 UTF-8 编码，避免个别字符转换出错",
+                        "save it as UTF-8 to avoid conversion surprises"
+                    ),
                 )),
                 ..Examined::default()
             })

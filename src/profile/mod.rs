@@ -289,9 +289,16 @@ impl ProfileSet {
                                 "schema",
                                 t!(
                                     format!("规则配置 {} 自相矛盾：{}", p.id, problems.join("；")),
-                                    format!("profile {} contradicts itself: {}", p.id, problems.join("; "))
+                                    format!(
+                                        "profile {} contradicts itself: {}",
+                                        p.id,
+                                        problems.join("; ")
+                                    )
                                 ),
-                                t!("每个材料名称（含别名）只能对应一种材料类型", "each name or alias may name one material type only"),
+                                t!(
+                                    "每个材料名称（含别名）只能对应一种材料类型",
+                                    "each name or alias may name one material type only"
+                                ),
                             )
                             .in_file(rel),
                         );
@@ -299,7 +306,11 @@ impl ProfileSet {
                     }
                     set.profiles.insert(
                         p.id.clone(),
-                        (Arc::new(p), ProfileSource::Local(rel), Arc::from(text.as_str())),
+                        (
+                            Arc::new(p),
+                            ProfileSource::Local(rel),
+                            Arc::from(text.as_str()),
+                        ),
                     );
                 }
                 Err((pos, msg)) => findings.push(
@@ -381,10 +392,26 @@ mod tests {
         let set = ProfileSet::builtin();
         let p = set.get("penalty-ordinary").unwrap();
         let spec = [
-            "案件来源登记表", "立案审批表", "询问笔录", "现场检查笔录", "现场照片", "执法记录仪视频",
-            "当事人身份证明", "证据材料", "案件调查终结报告", "法制审核意见书", "集体讨论记录",
-            "行政处罚事先告知书", "陈述申辩笔录", "听证通知书", "听证笔录", "行政处罚决定审批表",
-            "行政处罚决定书", "送达回证", "罚没款缴款凭证", "结案报告",
+            "案件来源登记表",
+            "立案审批表",
+            "询问笔录",
+            "现场检查笔录",
+            "现场照片",
+            "执法记录仪视频",
+            "当事人身份证明",
+            "证据材料",
+            "案件调查终结报告",
+            "法制审核意见书",
+            "集体讨论记录",
+            "行政处罚事先告知书",
+            "陈述申辩笔录",
+            "听证通知书",
+            "听证笔录",
+            "行政处罚决定审批表",
+            "行政处罚决定书",
+            "送达回证",
+            "罚没款缴款凭证",
+            "结案报告",
         ];
         let idx: Vec<usize> = spec
             .iter()
@@ -396,7 +423,13 @@ mod tests {
             .collect();
         assert!(idx.windows(2).all(|w| w[0] < w[1]), "{idx:?}");
         let s = set.get("penalty-simple").unwrap();
-        let spec = ["当场行政处罚决定书", "现场照片", "执法记录仪视频", "罚没款缴款凭证", "备案登记表"];
+        let spec = [
+            "当场行政处罚决定书",
+            "现场照片",
+            "执法记录仪视频",
+            "罚没款缴款凭证",
+            "备案登记表",
+        ];
         let idx: Vec<usize> = spec.iter().map(|n| s.find_type(n).unwrap().0).collect();
         assert!(idx.windows(2).all(|w| w[0] < w[1]), "{idx:?}");
     }
@@ -405,12 +438,21 @@ mod tests {
     fn defaults_by_kind_and_procedure() {
         let set = ProfileSet::builtin();
         let id = |k: &str, p: &str| set.default_for(k, p).map(|p| p.id.clone());
-        assert_eq!(id("行政处罚", "普通程序").as_deref(), Some("penalty-ordinary"));
-        assert_eq!(id("行政处罚", "简易程序").as_deref(), Some("penalty-simple"));
+        assert_eq!(
+            id("行政处罚", "普通程序").as_deref(),
+            Some("penalty-ordinary")
+        );
+        assert_eq!(
+            id("行政处罚", "简易程序").as_deref(),
+            Some("penalty-simple")
+        );
         assert_eq!(id("行政处罚", "").as_deref(), Some("penalty-ordinary"));
         assert_eq!(id("行政许可", "").as_deref(), Some("licensing"));
         assert_eq!(id("行政强制", "").as_deref(), Some("coercion-measure"));
-        assert_eq!(id("行政强制", "行政强制执行").as_deref(), Some("coercion-enforcement"));
+        assert_eq!(
+            id("行政强制", "行政强制执行").as_deref(),
+            Some("coercion-enforcement")
+        );
         assert_eq!(id("行政检查", "").as_deref(), Some("inspection"));
     }
 }

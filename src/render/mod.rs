@@ -67,7 +67,9 @@ impl RenderError {
     }
     /// An error with a free message.
     pub fn msg(zh: impl Into<String>, en: impl Into<String>) -> RenderError {
-        RenderError { message: crate::t!(zh, en) }
+        RenderError {
+            message: crate::t!(zh, en),
+        }
     }
 }
 
@@ -96,7 +98,11 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
 
 /// The renderers available, in the order they run.
 pub fn all() -> Vec<Box<dyn Renderer>> {
-    vec![Box::new(pdf::PdfRenderer), Box::new(html::HtmlRenderer), Box::new(ledger::LedgerRenderer)]
+    vec![
+        Box::new(pdf::PdfRenderer),
+        Box::new(html::HtmlRenderer),
+        Box::new(ledger::LedgerRenderer),
+    ]
 }
 
 /// Path of a volume's bound PDF (or first 册) relative to the volume folder.

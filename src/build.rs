@@ -320,11 +320,18 @@ pub fn write_outputs(
         profiles: &loaded.profiles,
         theme,
         options,
+        seals: Default::default(),
     };
     let renderers: Vec<Box<dyn render::Renderer>> = render::all()
         .into_iter()
         .filter(|r| options.has(r.name()))
         .collect();
+    // The ledger forms are not part of the sealed volume (they record who saw it, and carry
+    // the package's digest), so they are drawn after sealing.
+    let (after_seal, before_seal): (Vec<_>, Vec<_>) =
+        renderers.iter().partition(|r| r.name() == "ledger");
+    let packages = staging.join("_packages");
+    std::fs::create_dir_all(&packages).map_err(|e| io_err("创建临时目录", &packages, e))?;
 
     let results: Vec<Result<Vec<Finding>, render::RenderError>> = loaded
         .archive
@@ -334,7 +341,24 @@ pub fn write_outputs(
             let dir = staging.join(&v.id);
             std::fs::create_dir_all(&dir).map_err(|e| io_err("创建临时目录", &dir, e))?;
             let mut findings = Vec::new();
-            for r in &renderers {
+            for r in &before_seal {
+                findings.extend(r.render_volume(&ctx, v, &dir)?);
+            }
+            if options.has("package") {
+                let zip = packages.join(format!("{}.zip", v.id));
+                let sealed = crate::package::seal_volume(
+                    loaded,
+                    v,
+                    &dir,
+                    &zip,
+                    options.has("html") && dir.join("files").is_dir(),
+                )
+                .map_err(|e| io_err("封装", &zip, e))?;
+                if let Ok(mut m) = ctx.seals.lock() {
+                    m.insert(v.id.clone(), sealed.manifest_sha256);
+                }
+            }
+            for r in &after_seal {
                 findings.extend(r.render_volume(&ctx, v, &dir)?);
             }
             // Swap the finished volume in: old → .anjuan-old-<id>, new → <id>, drop old.
@@ -347,6 +371,11 @@ pub fn write_outputs(
             if old.exists() {
                 std::fs::remove_dir_all(&old).map_err(|e| io_err("删除旧输出", &old, e))?;
             }
+            let zip = packages.join(format!("{}.zip", v.id));
+            if zip.exists() {
+                let dest = out.join(format!("{}.zip", v.id));
+                std::fs::rename(&zip, &dest).map_err(|e| io_err("移入封装包", &dest, e))?;
+            }
             Ok(findings)
         })
         .collect();
@@ -357,7 +386,7 @@ pub fn write_outputs(
     // Archive-wide files: staged, then renamed one by one (a rename replaces atomically).
     let arch = staging.join("_archive");
     std::fs::create_dir_all(&arch).map_err(|e| io_err("创建临时目录", &arch, e))?;
-    for r in &renderers {
+    for r in renderers.iter() {
         findings.extend(r.render_archive(&ctx, &arch)?);
     }
     move_tree(&arch, out)?;

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod ledger;
 pub mod load;
 pub mod model;
+pub mod package;
 pub mod paging;
 pub mod profile;
 pub mod render;

@@ -97,6 +97,30 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<ProfilesAction>,
     },
+    /// Verifies sealed packages.
+    #[command(about = "校验封装包：检查完整性和校验值，列出每个被改动、缺失、添加或改名的文件", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Verify {
+        #[arg(
+            value_name = "路径",
+            help = "封装包 .zip、解压后的封装包文件夹，或 build 的输出目录"
+        )]
+        path: PathBuf,
+        #[arg(
+            long,
+            help = "快速校验：只核对文件名、个数和总字节数（Payload-Oxum），不计算校验值"
+        )]
+        fast: bool,
+        #[arg(
+            long,
+            value_enum,
+            default_value = "text",
+            value_name = "格式",
+            hide_possible_values = true,
+            hide_default_value = true,
+            help = "输出格式：text（默认）或 json"
+        )]
+        format: Format,
+    },
     /// Creates skeletons.
     #[command(about = "新建：new case 目录 --profile 配置，生成按装订顺序列出全部材料类型的 case.yaml 模板", help_template = HELP_TEMPLATE, subcommand_help_heading = "命令", subcommand_value_name = "命令", next_help_heading = "选项")]
     New {
@@ -189,6 +213,9 @@ pub fn main() -> i32 {
         Command::Build(args) => crate::build::run(args, flag.as_deref()),
         Command::Profiles { root, action } => {
             run_profiles(&root, action, resolve_lang(flag.as_deref(), None))
+        }
+        Command::Verify { path, fast, format } => {
+            run_verify(&path, fast, format, resolve_lang(flag.as_deref(), None))
         }
         Command::New {
             what: NewWhat::Case { dir, profile, root },
@@ -286,5 +313,26 @@ fn run_profiles(root: &std::path::Path, action: Option<ProfilesAction>, lang: La
                 )
             }
         },
+    }
+}
+
+fn run_verify(path: &std::path::Path, fast: bool, format: Format, lang: Lang) -> i32 {
+    match crate::package::verify::verify(path, fast) {
+        Ok(results) => {
+            match format {
+                Format::Json => {
+                    let whole = results.iter().all(|r| r.problems.is_empty());
+                    let v = serde_json::json!({ "whole": whole, "results": results });
+                    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                }
+                Format::Text => print!("{}", crate::package::verify::to_text(&results, lang)),
+            }
+            if results.iter().all(|r| r.problems.is_empty()) {
+                0
+            } else {
+                1
+            }
+        }
+        Err(e) => fatal(lang, &t!(e.clone(), e)),
     }
 }

@@ -39,9 +39,21 @@ pub struct Context<'a> {
     pub theme: &'a Theme,
     /// Options.
     pub options: &'a Options,
+    /// SHA-256 of each sealed volume's package manifest (`manifest-sha256.txt`), by volume
+    /// id, filled as packages are written (before the ledger forms are drawn).
+    pub seals: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
 }
 
 impl Context<'_> {
+    /// What identifies a volume on paper (the ledger's QR code): the SHA-256 of its package
+    /// manifest when sealed, else of its manifest files.
+    pub fn seal_digest(&self, v: &Volume) -> String {
+        if let Some(d) = self.seals.lock().ok().and_then(|m| m.get(&v.id).cloned()) {
+            return d;
+        }
+        crate::package::manifests_digest(v)
+    }
+
     /// The numbering of a volume (front pages not counted unless the profile says so).
     pub fn paging(&self, v: &Volume) -> Paging {
         Paging::of(v, self.archive.settings.max_volume_pages, 0)

@@ -251,6 +251,7 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
     let options = Options {
         ledger_blank_pages: args.ledger_blank_pages,
         enabled,
+        ..Options::default()
     };
     if let Some(j) = args.jobs {
         // A second build in the same process keeps the first pool; that is fine.

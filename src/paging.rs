@@ -88,6 +88,60 @@ impl Paging {
         Paging { parts }
     }
 
+    /// The numbering of a part of a volume that keeps the full volume's numbers: `map` holds
+    /// the original placement of each material by (case id, manifest index).
+    pub fn kept(
+        volume: &Volume,
+        map: &std::collections::BTreeMap<(String, usize), Placement>,
+    ) -> Paging {
+        let mut parts: Vec<Part> = Vec::new();
+        for (ci, c) in volume.cases.iter().enumerate() {
+            for (mi, m) in c.materials.iter().enumerate() {
+                let Some(orig) = map.get(&(c.id.clone(), m.index)) else {
+                    continue;
+                };
+                if parts.last().is_none_or(|p| p.index != orig.part) {
+                    parts.push(Part {
+                        index: orig.part,
+                        items: Vec::new(),
+                        pages: 0,
+                    });
+                }
+                let part = parts.last_mut().expect("just pushed");
+                part.items.push(Placement {
+                    case: ci,
+                    material: mi,
+                    ..orig.clone()
+                });
+                part.pages += match (orig.first, orig.last) {
+                    (Some(a), Some(b)) => b - a + 1,
+                    _ => 0,
+                };
+            }
+        }
+        if parts.is_empty() {
+            parts.push(Part {
+                index: 0,
+                items: Vec::new(),
+                pages: 0,
+            });
+        }
+        Paging { parts }
+    }
+
+    /// Every placement keyed by (case id, manifest index), to keep numbers in an export.
+    pub fn by_material(
+        &self,
+        volume: &Volume,
+    ) -> std::collections::BTreeMap<(String, usize), Placement> {
+        self.all()
+            .map(|p| {
+                let (c, m) = resolve(volume, p);
+                ((c.id.clone(), m.index), p.clone())
+            })
+            .collect()
+    }
+
     /// The placement of a material.
     pub fn find(&self, case: usize, material: usize) -> Option<&Placement> {
         self.parts

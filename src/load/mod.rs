@@ -478,3 +478,68 @@ pub fn abs_dir(root: &Path, rel: &str) -> PathBuf {
         root.join(rel)
     }
 }
+
+/// Finds the archive root for a case or combined-volume folder: the nearest ancestor holding
+/// `archive.yaml`, else the folder above the volume (a gathered case's volume is the nearest
+/// ancestor holding `volume.yaml`).
+pub fn find_root(dir: &Path) -> Option<PathBuf> {
+    let dir = dir.canonicalize().ok()?;
+    let mut cur = Some(dir.as_path());
+    while let Some(d) = cur {
+        if d.join(ARCHIVE_FILE).is_file() {
+            return Some(d.to_path_buf());
+        }
+        cur = d.parent();
+    }
+    let volume = dir
+        .ancestors()
+        .skip(1)
+        .find(|a| a.join(VOLUME_FILE).is_file())
+        .unwrap_or(&dir);
+    Some(volume.parent().unwrap_or(volume).to_path_buf())
+}
+
+/// Loads the archive around a case or combined-volume folder and returns the index of the
+/// volume that folder belongs to.
+pub fn locate(dir: &Path, root: Option<&Path>) -> Result<(Loaded, usize), FatalError> {
+    let not_found = || FatalError {
+        message: t!(
+            format!(
+                "{} 不是案件文件夹（含 case.yaml）或合订卷文件夹（含 volume.yaml）",
+                dir.display()
+            ),
+            format!(
+                "{} is not a case folder (case.yaml) or a combined-volume folder (volume.yaml)",
+                dir.display()
+            )
+        ),
+    };
+    if !dir.join(CASE_FILE).is_file() && !dir.join(VOLUME_FILE).is_file() {
+        return Err(not_found());
+    }
+    let root = match root {
+        Some(r) => r.to_path_buf(),
+        None => find_root(dir).ok_or_else(not_found)?,
+    };
+    let loaded = load(&root)?;
+    let want = dir.canonicalize().map_err(|_| not_found())?;
+    let same = |p: &Path| p.canonicalize().map(|c| c == want).unwrap_or(false);
+    let idx = loaded
+        .archive
+        .volumes
+        .iter()
+        .position(|v| same(&v.dir_abs) || v.cases.iter().any(|c| same(&c.dir_abs)))
+        .ok_or_else(|| FatalError {
+            message: t!(
+                format!(
+                    "{} 的清单有错误，无法读取该卷；请先运行 anjuan check 修正",
+                    dir.display()
+                ),
+                format!(
+                    "the manifest in {} has errors; run anjuan check and fix them first",
+                    dir.display()
+                )
+            ),
+        })?;
+    Ok((loaded, idx))
+}

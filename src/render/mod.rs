@@ -20,6 +20,13 @@ pub struct Options {
     /// Which renderers run (names), for links between outputs (the HTML links the PDF only
     /// when the PDF is built).
     pub enabled: Vec<&'static str>,
+    /// Page numbers to keep (by case id and manifest index of the material), for exports of
+    /// part of a volume: references to the original volume's 页号 must stay valid.
+    pub keep_numbers: Option<
+        std::sync::Arc<std::collections::BTreeMap<(String, usize), crate::paging::Placement>>,
+    >,
+    /// Set for exports: who the export is for (shown on generated pages).
+    pub export_for: Option<String>,
 }
 
 impl Options {
@@ -54,9 +61,13 @@ impl Context<'_> {
         crate::package::manifests_digest(v)
     }
 
-    /// The numbering of a volume (front pages not counted unless the profile says so).
+    /// The numbering of a volume (front pages not counted unless the profile says so). In an
+    /// export the original volume's numbers are kept.
     pub fn paging(&self, v: &Volume) -> Paging {
-        Paging::of(v, self.archive.settings.max_volume_pages, 0)
+        match &self.options.keep_numbers {
+            Some(map) => Paging::kept(v, map),
+            None => Paging::of(v, self.archive.settings.max_volume_pages, 0),
+        }
     }
 }
 

@@ -27,14 +27,20 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     if s.len() != 10 {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().filter(plausible)
+}
+
+/// Enforcement files are from this world: a year outside 1950–2200 is a typo.
+fn plausible(d: &NaiveDate) -> bool {
+    use chrono::Datelike;
+    (1950..=2200).contains(&d.year())
 }
 
 /// Parses RFC 3339, with `+08:00` when no offset is written; a bare date means midnight.
 pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
     let s = s.trim();
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
-        return Some(d);
+        return Some(d).filter(|d| plausible(&d.date_naive()));
     }
     let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S"))
@@ -42,7 +48,7 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
         .ok()
         .or_else(|| parse_date(s).and_then(|d| d.and_hms_opt(0, 0, 0)))?;
-    china_offset().from_local_datetime(&naive).single()
+    china_offset().from_local_datetime(&naive).single().filter(|d| plausible(&d.date_naive()))
 }
 
 impl Fields {

@@ -78,12 +78,19 @@ pub fn join_rel(dir: &str, name: &str) -> String {
 
 /// A `yaml` finding from a syntax error.
 pub fn yaml_finding(rel: &str, e: &SyntaxError) -> Finding {
+    let m = e.message.as_str();
+    let zh = if m.contains("budget") || m.contains("recursion") {
+        "YAML 过于庞大或嵌套过深（可能是恶意构造的别名展开），已拒绝读取".to_string()
+    } else if m.contains("multiple YAML documents") {
+        "一个清单只能包含一个 YAML 文档（请删除 --- 之后的部分）".to_string()
+    } else if m.contains("duplicate") || m.contains("Duplicate") {
+        format!("同一层级出现了重复的键（{m}）")
+    } else {
+        format!("YAML 格式错误：{m}")
+    };
     Finding::error(
         "yaml",
-        t!(
-            format!("YAML 格式错误：{}", e.message),
-            format!("invalid YAML: {}", e.message)
-        ),
+        t!(zh, format!("invalid YAML: {m}")),
         t!(
             "检查该行附近的缩进（只能用空格，不能用 Tab）、冒号后的空格和引号是否成对",
             "check indentation (spaces, no tabs), the space after each colon, and paired quotes near this line"
@@ -122,7 +129,9 @@ pub fn read_manifest(abs: &Path, rel: &str) -> Result<String, Finding> {
                 .iter()
                 .filter(|b| **b == b'\n')
                 .count() as u32;
-            let (zh, en) = if gb_errors {
+            let (zh, en) = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+                ("清单文件是 UTF-16 编码，不是 UTF-8", "the manifest is UTF-16, not UTF-8")
+            } else if gb_errors {
                 ("清单文件不是 UTF-8 编码", "the manifest is not UTF-8")
             } else {
                 (

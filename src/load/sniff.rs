@@ -271,11 +271,20 @@ pub fn pdf_pages(bytes: &[u8]) -> Result<u32, (Text, Text)> {
     if doc.trailer.get(b"Encrypt").is_ok() || doc.encryption_state.is_some() {
         return Err(encrypted());
     }
-    let n = doc.get_pages().len();
-    if n == 0 {
+    let pages = doc.get_pages();
+    if pages.is_empty() {
         return Err(corrupt("no pages".into()));
     }
-    Ok(n as u32)
+    // lopdf recovers what it can from a damaged file; a page that is not really there, or a
+    // file cut short before its end marker, is still damaged for archiving.
+    if pages.values().any(|id| doc.get_dictionary(*id).is_err()) {
+        return Err(corrupt("missing page objects".into()));
+    }
+    let tail = &bytes[bytes.len().saturating_sub(4096)..];
+    if find(tail, b"%%EOF").is_none() {
+        return Err(corrupt("file is truncated (no %%EOF)".into()));
+    }
+    Ok(pages.len() as u32)
 }
 
 fn encrypted() -> (Text, Text) {

@@ -760,10 +760,7 @@ fn strip_pdfa_claim(doc: &mut Document) {
         cleaned.push_str(&rest[..start]);
         let after = &rest[start..];
         let tag_end = after.find('>').map(|e| e + 1).unwrap_or(after.len());
-        let name_end = after[1..]
-            .find(|c: char| c == '>' || c == ' ' || c == '/')
-            .map(|e| e + 1)
-            .unwrap_or(1);
+        let name_end = after[1..].find(['>', ' ', '/']).map(|e| e + 1).unwrap_or(1);
         let name = &after[1..name_end];
         let close = format!("</{name}>");
         if after[..tag_end].ends_with("/>") {

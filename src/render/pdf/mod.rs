@@ -434,19 +434,22 @@ fn bind_part(
         }
         // 目录.
         for (i, (tp, links)) in toc_pages.iter().enumerate() {
+            // krilla writes a label range for every page (an empty one when unset), so
+            // every page gets its label explicitly.
             let label = if numbering.count_front_matter {
-                (i == 0)
-                    .then(|| PageLabel::new(Some(NumberingStyle::Arabic), None, NonZeroU32::new(2)))
+                Some(PageLabel::new(
+                    Some(NumberingStyle::Arabic),
+                    None,
+                    NonZeroU32::new(2 + i as u32),
+                ))
             } else if toc_pages.len() == 1 {
                 Some(PageLabel::new(None, Some("目录".into()), None))
             } else {
-                (i == 0).then(|| {
-                    PageLabel::new(
-                        Some(NumberingStyle::Arabic),
-                        Some("目录".into()),
-                        NonZeroU32::new(1),
-                    )
-                })
+                Some(PageLabel::new(
+                    Some(NumberingStyle::Arabic),
+                    Some("目录".into()),
+                    NonZeroU32::new(1 + i as u32),
+                ))
             };
             let mut ps = PageSettings::from_wh(A4_W, A4_H).ok_or("page size")?;
             if let Some(l) = label {
@@ -476,18 +479,14 @@ fn bind_part(
             page.finish();
         }
         // Materials.
-        let mut first_material_page = true;
         for pages in &material_pages {
             for p in pages {
-                let mut ps = PageSettings::from_wh(p.size.0, p.size.1).ok_or("page size")?;
-                if first_material_page && !numbering.count_front_matter {
-                    ps = ps.with_page_label(PageLabel::new(
-                        Some(NumberingStyle::Arabic),
-                        None,
-                        NonZeroU32::new(p.stamp.unwrap_or(1)),
-                    ));
-                }
-                first_material_page = false;
+                let ps = PageSettings::from_wh(p.size.0, p.size.1).ok_or("page size")?;
+                let ps = ps.with_page_label(PageLabel::new(
+                    Some(NumberingStyle::Arabic),
+                    None,
+                    NonZeroU32::new(p.stamp.unwrap_or(1)),
+                ));
                 let mut page = doc.start_page_with(ps);
                 let mut s = page.surface();
                 match &p.content {
@@ -624,7 +623,7 @@ fn stamp(s: &mut krilla::surface::Surface, size: (f32, f32), n: u32, numbering: 
     let top_y = 12.0 * MM;
     let bottom_y = h - 10.0 * MM;
     let mut pos = numbering.position;
-    if numbering.duplex && n % 2 == 0 {
+    if numbering.duplex && n.is_multiple_of(2) {
         pos = match pos {
             StampPosition::TopRight => StampPosition::TopLeft,
             StampPosition::TopLeft => StampPosition::TopRight,
@@ -788,8 +787,7 @@ fn outline(
             dest(l.first_index),
         );
         // The imports' own outlines, nested under the material.
-        let mut idx = l.first_index;
-        for p in &pages[k] {
+        for (idx, p) in (l.first_index..).zip(pages[k].iter()) {
             if let Content::Import { import, page: 0 } = p.content {
                 if let Some(imp) = imports.get(import) {
                     for child in imp.outline_nodes(idx) {
@@ -797,7 +795,6 @@ fn outline(
                     }
                 }
             }
-            idx += 1;
         }
         if volume.kind == VolumeKind::Combined {
             if group.as_ref().map(|g| g.0) != Some(pl.case) {

@@ -166,7 +166,10 @@ pub struct Typeset {
 /// Bumped whenever layout changes, so cached layouts are never mixed across versions.
 const LAYOUT_VERSION: u32 = 1;
 
-static CACHE: OnceLock<Mutex<HashMap<(String, bool), Arc<Typeset>>>> = OnceLock::new();
+/// Layouts by (layout version + content hash, is Markdown).
+type Cache = Mutex<HashMap<(String, bool), Arc<Typeset>>>;
+
+static CACHE: OnceLock<Cache> = OnceLock::new();
 
 /// Lays out a file's text (Markdown when `markdown`, else plain text), cached per content
 /// hash within the process: `check`, the page count and the renderer share one layout.
@@ -666,6 +669,7 @@ impl Flow {
         let layout_row = |row: &Vec<Vec<Span>>| -> (Vec<Vec<Line>>, f32) {
             let mut h = size * 1.5 + 2.0 * pad;
             let mut cells = Vec::new();
+            #[allow(clippy::needless_range_loop)]
             for ci in 0..ncols {
                 let spans: Vec<Span> = row
                     .get(ci)

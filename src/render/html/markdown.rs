@@ -5,6 +5,7 @@
 //! case folders anyone may have edited, so nothing in it may run script, load from the network
 //! or point outside the dossier.
 
+use super::escape_html;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::collections::BTreeMap;
 
@@ -36,6 +37,8 @@ pub fn render(text: &str, links: &Links) -> String {
     let mut events: Vec<Event> = Vec::new();
     // For each open link / image: whether it was kept (its End must match).
     let mut open: Vec<bool> = Vec::new();
+    // Inside an image, text becomes the alt attribute, which pulldown-cmark escapes itself.
+    let mut image_depth = 0usize;
     for ev in Parser::new_ext(text, parser_options()) {
         match ev {
             Event::Start(Tag::HtmlBlock) => {
@@ -45,7 +48,15 @@ pub fn render(text: &str, links: &Links) -> String {
             Event::End(TagEnd::HtmlBlock) => {
                 events.push(Event::End(TagEnd::CodeBlock));
             }
+            // Text is escaped here, quotes included, so not even a naive scanner can read
+            // `src="…"` written in a document as an attribute.
+            Event::Html(s) | Event::InlineHtml(s) | Event::Text(s) if image_depth == 0 => {
+                events.push(Event::Html(CowStr::from(escape_html(&s))));
+            }
             Event::Html(s) | Event::InlineHtml(s) => events.push(Event::Text(s)),
+            Event::Code(s) if image_depth == 0 => {
+                events.push(Event::Html(CowStr::from(format!("<code>{}</code>", escape_html(&s)))));
+            }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => match resolve(&dest_url, links) {
                 Some(t) => {
                     open.push(true);
@@ -60,6 +71,7 @@ pub fn render(text: &str, links: &Links) -> String {
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => match resolve(&dest_url, links) {
                 Some(t) if t.image => {
+                    image_depth += 1;
                     open.push(true);
                     events.push(Event::Start(Tag::Image { link_type, dest_url: CowStr::from(t.href.clone()), title, id }));
                 }
@@ -71,6 +83,7 @@ pub fn render(text: &str, links: &Links) -> String {
             },
             Event::End(TagEnd::Image) => {
                 if open.pop().unwrap_or(false) {
+                    image_depth = image_depth.saturating_sub(1);
                     events.push(Event::End(TagEnd::Image));
                 } else {
                     events.push(Event::Text(CowStr::Borrowed("］")));
@@ -170,6 +183,8 @@ mod tests {
         assert!(!h.contains("<script"), "{h}");
         assert!(!h.contains("<b "), "{h}");
         assert!(h.contains("&lt;script&gt;"), "{h}");
+        let h = render("<img src=\"https://x/y.png\">\n\ntext src=\"https://x\" `href=\"q\"`", &links());
+        assert!(!h.contains("src=\"") && !h.contains("href=\""), "{h}");
     }
 
     #[test]

@@ -82,7 +82,12 @@ pub fn build(ctx: &Context, layout_of: impl Fn(&Volume) -> Layout) -> Index {
                 title: m.title.clone(),
                 volume: v.title.clone(),
                 number: c.number.clone(),
-                r#type: m.type_name.clone().unwrap_or_else(|| m.type_written.clone()),
+                // The type as written too: an alias (监测报告) must find its canonical type.
+                r#type: match &m.type_name {
+                    Some(t) if *t != m.type_written => format!("{t} {}", m.type_written),
+                    Some(t) => t.clone(),
+                    None => m.type_written.clone(),
+                },
                 date: date(m.date),
                 party: c.party.clone(),
                 meta: [m.doc_no.as_str(), m.author.as_str(), m.note.as_str()].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" "),

@@ -33,10 +33,13 @@ for (let i = 1; i < args.length; i++) {
   }
 }
 const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
-// Chromium shows PDFs in <iframe> with its built-in viewer, an extension inside the browser:
-// loading it is not a network request.
+// Chromium shows PDFs in <iframe> with its built-in viewer, an extension compiled into the
+// browser that loads its own UI from chrome://resources/: neither is a network request.
+// Everything else that is not file:// is reported.
 const PDF_VIEWER = "chrome-extension://mhjfbmdgcfjbbpaeojofohoefgiehjai/";
-const local = (u) => u.startsWith("file://") || u.startsWith(PDF_VIEWER);
+const BROWSER_INTERNAL = [PDF_VIEWER, "chrome://resources/"];
+const internal = (u) => BROWSER_INTERNAL.some((p) => u.startsWith(p));
+const local = (u) => u.startsWith("file://") || internal(u);
 
 function htmlFiles(dir) {
   const found = [];
@@ -70,7 +73,7 @@ function watch(page, file) {
   page.on("requestfailed", (r) => {
     const f = r.failure();
     // A media preload cut short when the page is closed is not a broken link.
-    if (f && f.errorText === "net::ERR_ABORTED" && (/\.(mp4|mov|webm|mp3|wav|m4a|pdf)$/i.test(r.url()) || r.url().startsWith(PDF_VIEWER))) return;
+    if (f && f.errorText === "net::ERR_ABORTED" && (/\.(mp4|mov|webm|mp3|wav|m4a|pdf)$/i.test(r.url()) || internal(r.url()))) return;
     problem(file, `request failed: ${r.url()} (${f ? f.errorText : "?"})`);
   });
 }

@@ -18,9 +18,16 @@ fn repo(rel: &str) -> PathBuf {
 fn missing() -> Option<String> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).exists() {
-        return Some(format!("{chromium} not found (apt-get install -y chromium)"));
+        return Some(format!(
+            "{chromium} not found (apt-get install -y chromium)"
+        ));
     }
-    if Command::new("node").arg("--version").output().map(|o| !o.status.success()).unwrap_or(true) {
+    if Command::new("node")
+        .arg("--version")
+        .output()
+        .map(|o| !o.status.success())
+        .unwrap_or(true)
+    {
         return Some("node not found".into());
     }
     if !repo("tests/browser/node_modules/playwright-core").is_dir() {
@@ -41,8 +48,19 @@ fn skip_or_fail() -> bool {
 }
 
 fn build(root: &Path, out: &Path) {
-    let o = Command::new(BIN).arg("build").arg(root).arg("-o").arg(out).args(["--only", "html", "-q"]).output().expect("runs");
-    assert!(o.status.success(), "build failed: {}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(BIN)
+        .arg("build")
+        .arg(root)
+        .arg("-o")
+        .arg(out)
+        .args(["--only", "html", "-q"])
+        .output()
+        .expect("runs");
+    assert!(
+        o.status.success(),
+        "build failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 fn check(out: &Path, expects: &[&str]) {
@@ -54,7 +72,11 @@ fn check(out: &Path, expects: &[&str]) {
     let o = cmd.output().expect("node runs");
     let stdout = String::from_utf8_lossy(&o.stdout);
     println!("{stdout}");
-    assert!(o.status.success(), "browser check failed:\n{stdout}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "browser check failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]
@@ -87,5 +109,11 @@ fn hostile_dossier_is_clean_in_chromium_over_file_urls() {
     let out = tmp.path().join("out");
     build(&repo("tests/cases/html/hostile"), &out);
     // 监测报告 is written as the material's type (an alias) and in its text.
-    check(&out, &["监测报告=>2025-JC-0001/m04.html", "现场检查笔录=>2025-JC-0001/m02.html"]);
+    check(
+        &out,
+        &[
+            "监测报告=>2025-JC-0001/m04.html",
+            "现场检查笔录=>2025-JC-0001/m02.html",
+        ],
+    );
 }

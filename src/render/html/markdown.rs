@@ -43,7 +43,9 @@ pub fn render(text: &str, links: &Links) -> String {
         match ev {
             Event::Start(Tag::HtmlBlock) => {
                 // Raw HTML is shown as what it is (source text), never interpreted.
-                events.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(CowStr::Borrowed("")))));
+                events.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(
+                    CowStr::Borrowed(""),
+                ))));
             }
             Event::End(TagEnd::HtmlBlock) => {
                 events.push(Event::End(TagEnd::CodeBlock));
@@ -55,12 +57,25 @@ pub fn render(text: &str, links: &Links) -> String {
             }
             Event::Html(s) | Event::InlineHtml(s) => events.push(Event::Text(s)),
             Event::Code(s) if image_depth == 0 => {
-                events.push(Event::Html(CowStr::from(format!("<code>{}</code>", escape_html(&s)))));
+                events.push(Event::Html(CowStr::from(format!(
+                    "<code>{}</code>",
+                    escape_html(&s)
+                ))));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => match resolve(&dest_url, links) {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match resolve(&dest_url, links) {
                 Some(t) => {
                     open.push(true);
-                    events.push(Event::Start(Tag::Link { link_type, dest_url: CowStr::from(t.href.clone()), title, id }));
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: CowStr::from(t.href.clone()),
+                        title,
+                        id,
+                    }));
                 }
                 None => open.push(false),
             },
@@ -69,11 +84,21 @@ pub fn render(text: &str, links: &Links) -> String {
                     events.push(Event::End(TagEnd::Link));
                 }
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => match resolve(&dest_url, links) {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match resolve(&dest_url, links) {
                 Some(t) if t.image => {
                     image_depth += 1;
                     open.push(true);
-                    events.push(Event::Start(Tag::Image { link_type, dest_url: CowStr::from(t.href.clone()), title, id }));
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: CowStr::from(t.href.clone()),
+                        title,
+                        id,
+                    }));
                 }
                 _ => {
                     // The alt text stays readable, marked as a picture that is not shown.
@@ -104,11 +129,11 @@ pub fn plain_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ev in Parser::new_ext(text, parser_options()) {
         match ev {
-            Event::Text(s) | Event::Code(s) | Event::Html(s) | Event::InlineHtml(s) => out.push_str(&s),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
+            Event::Text(s) | Event::Code(s) | Event::Html(s) | Event::InlineHtml(s) => {
+                out.push_str(&s)
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') => {
+                out.push(' ')
             }
             _ => {}
         }
@@ -135,7 +160,11 @@ fn resolve<'a>(dest: &str, links: &'a Links) -> Option<&'a Target> {
     if decoded.contains(':') || decoded.contains('\\') || decoded.chars().any(char::is_control) {
         return None;
     }
-    let mut parts: Vec<&str> = links.base_dir.split('/').filter(|s| !s.is_empty()).collect();
+    let mut parts: Vec<&str> = links
+        .base_dir
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
     for seg in decoded.split('/') {
         match seg {
             "" | "." => {}
@@ -172,24 +201,56 @@ mod tests {
 
     fn links() -> Links {
         let mut targets = BTreeMap::new();
-        targets.insert("photos/1.jpg".into(), Target { href: "files/photos/1.jpg".into(), image: true });
-        targets.insert("02-笔录.md".into(), Target { href: "m02.html".into(), image: false });
-        Links { base_dir: String::new(), targets }
+        targets.insert(
+            "photos/1.jpg".into(),
+            Target {
+                href: "files/photos/1.jpg".into(),
+                image: true,
+            },
+        );
+        targets.insert(
+            "02-笔录.md".into(),
+            Target {
+                href: "m02.html".into(),
+                image: false,
+            },
+        );
+        Links {
+            base_dir: String::new(),
+            targets,
+        }
     }
 
     #[test]
     fn raw_html_is_shown_as_text() {
-        let h = render("<script>alert(1)</script>\n\nhi <b onclick=x>b</b>", &links());
+        let h = render(
+            "<script>alert(1)</script>\n\nhi <b onclick=x>b</b>",
+            &links(),
+        );
         assert!(!h.contains("<script"), "{h}");
         assert!(!h.contains("<b "), "{h}");
         assert!(h.contains("&lt;script&gt;"), "{h}");
-        let h = render("<img src=\"https://x/y.png\">\n\ntext src=\"https://x\" `href=\"q\"`", &links());
+        let h = render(
+            "<img src=\"https://x/y.png\">\n\ntext src=\"https://x\" `href=\"q\"`",
+            &links(),
+        );
         assert!(!h.contains("src=\"") && !h.contains("href=\""), "{h}");
     }
 
     #[test]
     fn hostile_links_are_dropped() {
-        for d in ["javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,x", "https://example.com/a.jpg", "//evil/x", "/etc/passwd", "../../x", "#top", "java%73cript:x", "photos%2F..%2F..%2Fx"] {
+        for d in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:x",
+            "data:text/html,x",
+            "https://example.com/a.jpg",
+            "//evil/x",
+            "/etc/passwd",
+            "../../x",
+            "#top",
+            "java%73cript:x",
+            "photos%2F..%2F..%2Fx",
+        ] {
             let h = render(&format!("[a]({d}) ![b]({d})"), &links());
             assert!(!h.contains("href"), "{d}: {h}");
             assert!(!h.contains("src"), "{d}: {h}");
@@ -199,19 +260,31 @@ mod tests {
 
     #[test]
     fn case_links_are_rewritten() {
-        let h = render("[笔录](02-笔录.md) ![照片](photos/1.jpg) ![照片](./photos/%31.jpg)", &links());
+        let h = render(
+            "[笔录](02-笔录.md) ![照片](photos/1.jpg) ![照片](./photos/%31.jpg)",
+            &links(),
+        );
         assert!(h.contains("href=\"m02.html\""), "{h}");
         assert_eq!(h.matches("src=\"files/photos/1.jpg\"").count(), 2, "{h}");
     }
 
     #[test]
     fn tables_and_lists_render() {
-        let h = render("# 标题\n\n- 一\n- 二\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", &links());
-        assert!(h.contains("<h1>标题</h1>") && h.contains("<li>一</li>") && h.contains("<table>"), "{h}");
+        let h = render(
+            "# 标题\n\n- 一\n- 二\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            &links(),
+        );
+        assert!(
+            h.contains("<h1>标题</h1>") && h.contains("<li>一</li>") && h.contains("<table>"),
+            "{h}"
+        );
     }
 
     #[test]
     fn plain_text_keeps_words() {
-        assert_eq!(plain_text("# 监测报告\n\n正文 **加粗**"), "监测报告 正文 加粗");
+        assert_eq!(
+            plain_text("# 监测报告\n\n正文 **加粗**"),
+            "监测报告 正文 加粗"
+        );
     }
 }

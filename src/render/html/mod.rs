@@ -46,7 +46,10 @@ impl Renderer for HtmlRenderer {
             write_file(&dir.join(&entry.page), html.as_bytes())?;
         }
         let page = volume_page(ctx, volume, &layout, site);
-        write_file(&dir.join("index.html"), render(&tera, "volume.html", &page)?.as_bytes())?;
+        write_file(
+            &dir.join("index.html"),
+            render(&tera, "volume.html", &page)?.as_bytes(),
+        )?;
         Ok(Vec::new())
     }
 
@@ -55,11 +58,24 @@ impl Renderer for HtmlRenderer {
         write_assets(ctx.theme, &out.join("assets"))?;
         let site = site(ctx, "");
         let page = archive_page(ctx, site.clone());
-        write_file(&out.join("index.html"), render(&tera, "archive.html", &page)?.as_bytes())?;
+        write_file(
+            &out.join("index.html"),
+            render(&tera, "archive.html", &page)?.as_bytes(),
+        )?;
         let index = search::build(ctx, |v| Layout::of(ctx, v));
-        write_file(&out.join("assets").join("search-index.js"), search::to_script(&index).as_bytes())?;
-        let page = SearchPage { site, entries: index.entries.len(), volumes: ctx.archive.volumes.len() };
-        write_file(&out.join("search.html"), render(&tera, "search.html", &page)?.as_bytes())?;
+        write_file(
+            &out.join("assets").join("search-index.js"),
+            search::to_script(&index).as_bytes(),
+        )?;
+        let page = SearchPage {
+            site,
+            entries: index.entries.len(),
+            volumes: ctx.archive.volumes.len(),
+        };
+        write_file(
+            &out.join("search.html"),
+            render(&tera, "search.html", &page)?.as_bytes(),
+        )?;
         Ok(Vec::new())
     }
 }
@@ -90,9 +106,16 @@ impl Layout {
         let entries = paging
             .all()
             .enumerate()
-            .map(|(i, p)| Entry { place: p.clone(), page: format!("m{:0width$}.html", i + 1) })
+            .map(|(i, p)| Entry {
+                place: p.clone(),
+                page: format!("m{:0width$}.html", i + 1),
+            })
             .collect();
-        Layout { paging, entries, prefixes: case_prefixes(volume) }
+        Layout {
+            paging,
+            entries,
+            prefixes: case_prefixes(volume),
+        }
     }
 
     /// The path of a file's copy relative to the volume folder (`files/…`), unencoded.
@@ -125,7 +148,16 @@ fn case_prefixes(volume: &Volume) -> Vec<String> {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let mut p: String = c.id.chars().map(|ch| if ch == '/' || ch == '\\' || ch.is_control() || ch == ':' { '_' } else { ch }).collect();
+            let mut p: String =
+                c.id.chars()
+                    .map(|ch| {
+                        if ch == '/' || ch == '\\' || ch.is_control() || ch == ':' {
+                            '_'
+                        } else {
+                            ch
+                        }
+                    })
+                    .collect();
             if p.is_empty() || p.starts_with('.') {
                 p = format!("case-{}", i + 1);
             }
@@ -140,11 +172,21 @@ fn case_prefixes(volume: &Volume) -> Vec<String> {
 /// A case-relative path with only normal segments; a path that has anything else (which
 /// `load` does not let through) falls back to its root-relative form flattened.
 fn safe_rel(rel_case: &str, rel: &str) -> String {
-    let ok = |s: &str| !s.is_empty() && s != "." && s != ".." && !s.contains('\\') && !s.contains(':');
+    let ok =
+        |s: &str| !s.is_empty() && s != "." && s != ".." && !s.contains('\\') && !s.contains(':');
     if rel_case.split('/').all(ok) {
         return rel_case.to_string();
     }
-    let flat: String = rel.chars().map(|c| if c == '/' || c == '\\' || c == ':' { '_' } else { c }).collect();
+    let flat: String = rel
+        .chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c == ':' {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
     format!("_/{}", flat.trim_start_matches('.'))
 }
 
@@ -154,7 +196,9 @@ pub fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len() * 3);
     for b in path.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -168,13 +212,19 @@ fn templates(theme: &Theme) -> Result<tera::Tera, RenderError> {
     for name in theme.files.keys() {
         if let Some(short) = name.strip_prefix("templates/") {
             let text = theme.text(name).ok_or_else(|| {
-                RenderError::msg(format!("主题模板 {name} 不是 UTF-8 文本"), format!("theme template {name} is not UTF-8"))
+                RenderError::msg(
+                    format!("主题模板 {name} 不是 UTF-8 文本"),
+                    format!("theme template {name} is not UTF-8"),
+                )
             })?;
             list.push((short.to_string(), text.to_string()));
         }
     }
     tera.add_raw_templates(list).map_err(|e| {
-        RenderError::msg(format!("主题模板有错误：{}", error_chain(&e)), format!("theme template error: {}", error_chain(&e)))
+        RenderError::msg(
+            format!("主题模板有错误：{}", error_chain(&e)),
+            format!("theme template error: {}", error_chain(&e)),
+        )
     })?;
     Ok(tera)
 }
@@ -191,10 +241,17 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 fn render<T: Serialize>(tera: &tera::Tera, name: &str, page: &T) -> Result<String, RenderError> {
-    let ctx = tera::Context::from_serialize(page)
-        .map_err(|e| RenderError::msg(format!("模板数据错误：{e}"), format!("template context error: {e}")))?;
+    let ctx = tera::Context::from_serialize(page).map_err(|e| {
+        RenderError::msg(
+            format!("模板数据错误：{e}"),
+            format!("template context error: {e}"),
+        )
+    })?;
     tera.render(name, &ctx).map_err(|e| {
-        RenderError::msg(format!("渲染模板 {name} 失败：{}", error_chain(&e)), format!("rendering template {name} failed: {}", error_chain(&e)))
+        RenderError::msg(
+            format!("渲染模板 {name} 失败：{}", error_chain(&e)),
+            format!("rendering template {name} failed: {}", error_chain(&e)),
+        )
     })
 }
 
@@ -204,7 +261,10 @@ fn write_assets(theme: &Theme, dir: &Path) -> Result<(), RenderError> {
         if rel.starts_with("templates/") || !rel.contains('/') && rel.ends_with(".md") {
             continue;
         }
-        if rel.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
+        if rel
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..")
+        {
             continue;
         }
         write_file(&dir.join(rel), bytes)?;
@@ -219,9 +279,11 @@ fn copy_files(volume: &Volume, layout: &Layout, dir: &Path) -> Result<(), Render
             for f in &m.files {
                 let dest = dir.join(layout.file_path(ci, f));
                 if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| RenderError::io("创建文件夹", parent, e))?;
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| RenderError::io("创建文件夹", parent, e))?;
                 }
-                std::fs::copy(&f.abs, &dest).map_err(|e| RenderError::io("复制材料文件", &f.abs, e))?;
+                std::fs::copy(&f.abs, &dest)
+                    .map_err(|e| RenderError::io("复制材料文件", &f.abs, e))?;
             }
         }
     }
@@ -239,24 +301,31 @@ fn site(ctx: &Context, root: &str) -> Site {
         generator: format!("anjuan {}", env!("CARGO_PKG_VERSION")),
         archive_href: format!("{root}index.html"),
         search_href: format!("{root}search.html"),
-        ledger_register_href: ctx.options.has("ledger").then(|| format!("{root}ledger-register.html")),
+        ledger_register_href: ctx
+            .options
+            .has("ledger")
+            .then(|| format!("{root}ledger-register.html")),
     }
 }
 
 /// `2024-03-01`.
 pub fn date(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }
 
 /// `20240301` (卷内文件目录 practice, DA/T 22).
 fn date8(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%Y%m%d").to_string()).unwrap_or_default()
+    d.map(|d| d.format("%Y%m%d").to_string())
+        .unwrap_or_default()
 }
 
 /// `2024-03-02 09:30`, with the offset when it is not Beijing time.
 fn datetime(t: Option<DateTime<FixedOffset>>) -> String {
     match t {
-        Some(t) if t.offset().local_minus_utc() == 8 * 3600 => t.format("%Y-%m-%d %H:%M").to_string(),
+        Some(t) if t.offset().local_minus_utc() == 8 * 3600 => {
+            t.format("%Y-%m-%d %H:%M").to_string()
+        }
         Some(t) => t.format("%Y-%m-%d %H:%M (UTC%:z)").to_string(),
         None => String::new(),
     }
@@ -320,7 +389,10 @@ fn is_photo(m: &Material) -> bool {
 }
 
 fn volume_status(v: &Volume) -> &'static str {
-    if v.cases.iter().any(|c| c.status == crate::model::CaseStatus::Open) {
+    if v.cases
+        .iter()
+        .any(|c| c.status == crate::model::CaseStatus::Open)
+    {
         crate::model::CaseStatus::Open.label()
     } else {
         crate::model::CaseStatus::Closed.label()
@@ -328,8 +400,15 @@ fn volume_status(v: &Volume) -> &'static str {
 }
 
 fn volume_category(v: &Volume) -> String {
-    join(v.cases.iter().map(|c| c.kind.as_str())).split('、').next().unwrap_or_default().to_string()
-        + &v.main_case().filter(|c| !c.procedure.is_empty()).map(|c| format!("（{}）", c.procedure)).unwrap_or_default()
+    join(v.cases.iter().map(|c| c.kind.as_str()))
+        .split('、')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+        + &v.main_case()
+            .filter(|c| !c.procedure.is_empty())
+            .map(|c| format!("（{}）", c.procedure))
+            .unwrap_or_default()
 }
 
 fn volume_row(ctx: &Context, v: &Volume) -> VolumeRow {
@@ -345,7 +424,10 @@ fn volume_row(ctx: &Context, v: &Volume) -> VolumeRow {
         parties: join(v.cases.iter().map(|c| c.party.as_str())),
         kind: v.main_case().map(|c| c.kind.clone()).unwrap_or_default(),
         category: volume_category(v),
-        year: end.or(start).map(|d| d.format("%Y").to_string()).unwrap_or_default(),
+        year: end
+            .or(start)
+            .map(|d| d.format("%Y").to_string())
+            .unwrap_or_default(),
         status: volume_status(v).to_string(),
         start: date(start),
         end: date(end),
@@ -358,9 +440,21 @@ fn volume_row(ctx: &Context, v: &Volume) -> VolumeRow {
 }
 
 fn archive_page(ctx: &Context, site: Site) -> ArchivePage {
-    let volumes: Vec<VolumeRow> = ctx.archive.volumes.iter().map(|v| volume_row(ctx, v)).collect();
+    let volumes: Vec<VolumeRow> = ctx
+        .archive
+        .volumes
+        .iter()
+        .map(|v| volume_row(ctx, v))
+        .collect();
     let distinct = |f: fn(&VolumeRow) -> &String| -> Vec<String> {
-        volumes.iter().map(f).filter(|s| !s.is_empty()).cloned().collect::<BTreeSet<_>>().into_iter().collect()
+        volumes
+            .iter()
+            .map(f)
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
     };
     let totals = Totals {
         volumes: volumes.len(),
@@ -368,7 +462,14 @@ fn archive_page(ctx: &Context, site: Site) -> ArchivePage {
         items: volumes.iter().map(|v| v.items).sum(),
         pages: volumes.iter().map(|v| v.pages).sum(),
     };
-    ArchivePage { kinds: distinct(|v| &v.kind), years: distinct(|v| &v.year), statuses: distinct(|v| &v.status), volumes, totals, site }
+    ArchivePage {
+        kinds: distinct(|v| &v.kind),
+        years: distinct(|v| &v.year),
+        statuses: distinct(|v| &v.status),
+        volumes,
+        totals,
+        site,
+    }
 }
 
 fn volume_page(ctx: &Context, v: &Volume, layout: &Layout, site: Site) -> VolumePage {
@@ -378,7 +479,13 @@ fn volume_page(ctx: &Context, v: &Volume, layout: &Layout, site: Site) -> Volume
     let (start, end) = v.date_range();
     let parts = layout.paging.parts.len();
     let total_pages = layout.paging.total_pages();
-    let pick = |f: fn(&Case) -> &str| if combined { String::new() } else { main.map(|c| f(c).to_string()).unwrap_or_default() };
+    let pick = |f: fn(&Case) -> &str| {
+        if combined {
+            String::new()
+        } else {
+            main.map(|c| f(c).to_string()).unwrap_or_default()
+        }
+    };
     let cover = Cover {
         fonds_name: settings.fonds_name.clone(),
         fonds: settings.fonds.clone(),
@@ -392,7 +499,11 @@ fn volume_page(ctx: &Context, v: &Volume, layout: &Layout, site: Site) -> Volume
         decision_no: pick(|c| &c.decision_no),
         party: pick(|c| &c.party),
         agency: join(v.cases.iter().map(|c| c.agency.as_str())),
-        handlers: join(v.cases.iter().flat_map(|c| c.handlers.iter().map(String::as_str))),
+        handlers: join(
+            v.cases
+                .iter()
+                .flat_map(|c| c.handlers.iter().map(String::as_str)),
+        ),
         start: date(start),
         end: date(end),
         retention: v.retention(),
@@ -400,7 +511,11 @@ fn volume_page(ctx: &Context, v: &Volume, layout: &Layout, site: Site) -> Volume
         items: v.item_count(),
         pages: total_pages,
         cases: v.cases.len(),
-        parts: if parts > 1 { format!("共 {parts} 册") } else { String::new() },
+        parts: if parts > 1 {
+            format!("共 {parts} 册")
+        } else {
+            String::new()
+        },
         filed_by: v.archive.filed_by.clone(),
         checked_by: v.archive.checked_by.clone(),
         filed_on: date(v.archive.filed_on),
@@ -415,15 +530,27 @@ fn volume_page(ctx: &Context, v: &Volume, layout: &Layout, site: Site) -> Volume
             let m = &c.materials[p.material];
             // A new group starts wherever the case changes (cases are bound one after another).
             if i == 0 || part.items[i - 1].case != p.case {
-                let head = combined.then(|| case_head(c, part.items.iter().filter(|q| q.case == p.case)));
-                groups.push(TocGroup { case: head, rows: Vec::new() });
+                let head =
+                    combined.then(|| case_head(c, part.items.iter().filter(|q| q.case == p.case)));
+                groups.push(TocGroup {
+                    case: head,
+                    rows: Vec::new(),
+                });
             }
             let page = layout.page_of(p.case, p.material).unwrap_or_default();
             if let Some(g) = groups.last_mut() {
                 g.rows.push(toc_row(m, p, i == last, page));
             }
         }
-        toc.push(TocPart { label: if parts > 1 { format!("第 {} 册", part.index + 1) } else { String::new() }, pages: part.pages, groups });
+        toc.push(TocPart {
+            label: if parts > 1 {
+                format!("第 {} 册", part.index + 1)
+            } else {
+                String::new()
+            },
+            pages: part.pages,
+            groups,
+        });
     }
 
     let mut notes = Notes {
@@ -460,14 +587,33 @@ fn volume_page(ctx: &Context, v: &Volume, layout: &Layout, site: Site) -> Volume
     if ctx.options.has("pdf") {
         for i in 0..parts.max(1) {
             let name = pdf_name(v, i, parts).to_string_lossy().into_owned();
-            let label = if parts > 1 { format!("装订 PDF（第 {} 册）", i + 1) } else { "装订 PDF".to_string() };
-            outputs.push(Link { href: encode_path(&name), label });
+            let label = if parts > 1 {
+                format!("装订 PDF（第 {} 册）", i + 1)
+            } else {
+                "装订 PDF".to_string()
+            };
+            outputs.push(Link {
+                href: encode_path(&name),
+                label,
+            });
         }
     }
     if ctx.options.has("ledger") {
-        outputs.push(Link { href: "ledger.html".into(), label: "查阅（复印）台账".into() });
+        outputs.push(Link {
+            href: "ledger.html".into(),
+            label: "查阅（复印）台账".into(),
+        });
     }
-    VolumePage { site, id: v.id.clone(), combined, cover, toc, notes, outputs, secrecy_mark: secrecy_mark(v) }
+    VolumePage {
+        site,
+        id: v.id.clone(),
+        combined,
+        cover,
+        toc,
+        notes,
+        outputs,
+        secrecy_mark: secrecy_mark(v),
+    }
 }
 
 fn case_head<'a>(c: &Case, items: impl Iterator<Item = &'a Placement>) -> CaseHead {
@@ -487,7 +633,11 @@ fn case_head<'a>(c: &Case, items: impl Iterator<Item = &'a Placement>) -> CaseHe
 fn toc_row(m: &Material, p: &Placement, last: bool, page: &str) -> TocRow {
     let mut note = m.note.clone();
     if m.is_av() && !note.contains("另存") {
-        note = if note.is_empty() { "另存".to_string() } else { format!("{note}；另存") };
+        note = if note.is_empty() {
+            "另存".to_string()
+        } else {
+            format!("{note}；另存")
+        };
     }
     TocRow {
         seq: p.seq,
@@ -497,7 +647,11 @@ fn toc_row(m: &Material, p: &Placement, last: bool, page: &str) -> TocRow {
         date: date8(m.date),
         pages: page_label(p.first, p.last, last),
         note,
-        confidential: m.confidential.iter().map(|s| s.label().to_string()).collect(),
+        confidential: m
+            .confidential
+            .iter()
+            .map(|s| s.label().to_string())
+            .collect(),
         href: encode_path(page),
         kind: material_kind(m).to_string(),
     }
@@ -508,7 +662,10 @@ fn notes_summary(n: &Notes, av_pages: u32) -> String {
     let mut parts = Vec::new();
     if n.text_pages > 0 {
         if n.scan_pages > 0 {
-            parts.push(format!("文字材料 {} 页（含扫描件 {} 页）", n.text_pages, n.scan_pages));
+            parts.push(format!(
+                "文字材料 {} 页（含扫描件 {} 页）",
+                n.text_pages, n.scan_pages
+            ));
         } else {
             parts.push(format!("文字材料 {} 页", n.text_pages));
         }
@@ -517,7 +674,10 @@ fn notes_summary(n: &Notes, av_pages: u32) -> String {
         parts.push(format!("照片 {} 张", n.photos));
     }
     if n.av_items > 0 {
-        parts.push(format!("音像资料 {} 件（不装订，以说明页 {} 页代替）", n.av_items, av_pages));
+        parts.push(format!(
+            "音像资料 {} 件（不装订，以说明页 {} 页代替）",
+            n.av_items, av_pages
+        ));
     }
     if !parts.is_empty() {
         s.push_str("，其中");
@@ -548,10 +708,23 @@ fn material_page(ctx: &Context, v: &Volume, layout: &Layout, i: usize, site: Sit
         };
         let html = match (f.kind, f.text.as_deref()) {
             (FileKind::Markdown, Some(t)) => {
-                let base = f.rel_case.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
-                Some(markdown::render(t, &markdown::Links { base_dir: base, targets: links.clone() }))
+                let base = f
+                    .rel_case
+                    .rsplit_once('/')
+                    .map(|(d, _)| d.to_string())
+                    .unwrap_or_default();
+                Some(markdown::render(
+                    t,
+                    &markdown::Links {
+                        base_dir: base,
+                        targets: links.clone(),
+                    },
+                ))
             }
-            (FileKind::Text, Some(t)) => Some(format!("<pre class=\"plain-text\">{}</pre>", escape_html(t))),
+            (FileKind::Text, Some(t)) => Some(format!(
+                "<pre class=\"plain-text\">{}</pre>",
+                escape_html(t)
+            )),
             _ => None,
         };
         let caption = if f.kind.is_image() {
@@ -562,7 +735,12 @@ fn material_page(ctx: &Context, v: &Volume, layout: &Layout, i: usize, site: Sit
         };
         files.push(FileView {
             kind: kind.to_string(),
-            name: f.rel_case.rsplit('/').next().unwrap_or(&f.rel_case).to_string(),
+            name: f
+                .rel_case
+                .rsplit('/')
+                .next()
+                .unwrap_or(&f.rel_case)
+                .to_string(),
             path: f.rel_case.clone(),
             href: encode_path(&path),
             mime: f.mime.to_string(),
@@ -576,7 +754,10 @@ fn material_page(ctx: &Context, v: &Volume, layout: &Layout, i: usize, site: Sit
     let nav = |j: usize| {
         layout.entries.get(j).map(|e| {
             let (_, mm) = crate::paging::resolve(v, &e.place);
-            Link { href: encode_path(&e.page), label: mm.title.clone() }
+            Link {
+                href: encode_path(&e.page),
+                label: mm.title.clone(),
+            }
         })
     };
     let parts = layout.paging.parts.len();
@@ -589,19 +770,35 @@ fn material_page(ctx: &Context, v: &Volume, layout: &Layout, i: usize, site: Sit
             href: "index.html".into(),
             secrecy_mark: secrecy_mark(v),
         },
-        case: CaseRef { id: c.id.clone(), number: c.number.clone(), title: c.title.clone(), party: c.party.clone() },
+        case: CaseRef {
+            id: c.id.clone(),
+            number: c.number.clone(),
+            title: c.title.clone(),
+            party: c.party.clone(),
+        },
         material: MaterialInfo {
             seq: p.seq,
             page: entry.page.clone(),
-            kind: m.type_name.clone().unwrap_or_else(|| m.type_written.clone()),
+            kind: m
+                .type_name
+                .clone()
+                .unwrap_or_else(|| m.type_written.clone()),
             title: m.title.clone(),
             doc_no: m.doc_no.clone(),
             author: m.author.clone(),
             date: date(m.date),
             pages: page_label(p.first, p.last, true),
-            part: if parts > 1 { format!("第 {} 册", p.part + 1) } else { String::new() },
+            part: if parts > 1 {
+                format!("第 {} 册", p.part + 1)
+            } else {
+                String::new()
+            },
             note: m.note.clone(),
-            confidential: m.confidential.iter().map(|s| s.label().to_string()).collect(),
+            confidential: m
+                .confidential
+                .iter()
+                .map(|s| s.label().to_string())
+                .collect(),
         },
         files,
         av: m.av.as_ref().map(|a| AvView {
@@ -629,7 +826,13 @@ fn markdown_links(c: &Case, ci: usize, layout: &Layout) -> BTreeMap<String, mark
                 Some(pg) if f.kind.is_typeset() => encode_path(pg),
                 _ => encode_path(&layout.file_path(ci, f)),
             };
-            t.insert(f.rel_case.clone(), markdown::Target { href, image: matches!(f.kind, FileKind::Jpeg | FileKind::Png) });
+            t.insert(
+                f.rel_case.clone(),
+                markdown::Target {
+                    href,
+                    image: matches!(f.kind, FileKind::Jpeg | FileKind::Png),
+                },
+            );
         }
     }
     t
@@ -657,7 +860,10 @@ mod tests {
 
     #[test]
     fn paths_are_percent_encoded() {
-        assert_eq!(encode_path("files/照片 1.jpg"), "files/%E7%85%A7%E7%89%87%201.jpg");
+        assert_eq!(
+            encode_path("files/照片 1.jpg"),
+            "files/%E7%85%A7%E7%89%87%201.jpg"
+        );
         assert_eq!(encode_path("m01.html"), "m01.html");
         assert_eq!(encode_path("a\"b<c>#?%"), "a%22b%3Cc%3E%23%3F%25");
     }

@@ -50,9 +50,19 @@ pub fn build(ctx: &Context, layout_of: impl Fn(&Volume) -> Layout) -> Index {
                 href: encode_path(&format!("{}/index.html", v.id)),
                 title: c.title.clone(),
                 volume: v.title.clone(),
-                number: [c.number.as_str(), c.decision_no.as_str()].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" "),
+                number: [c.number.as_str(), c.decision_no.as_str()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 r#type: super::category(c),
-                date: [date(c.opened), date(c.closed.or(c.decided))].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" 至 "),
+                date: [date(c.opened), date(c.closed.or(c.decided))]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" 至 "),
                 party: c.party.clone(),
                 meta: c.handlers.join("、"),
                 text: String::new(),
@@ -74,7 +84,13 @@ pub fn build(ctx: &Context, layout_of: impl Fn(&Volume) -> Layout) -> Index {
                 }
             }
             if let Some(av) = &m.av {
-                text.push_str(&format!(" {} {} {} {}", av.matter, av.place, av.method, av.officers.join("、")));
+                text.push_str(&format!(
+                    " {} {} {} {}",
+                    av.matter,
+                    av.place,
+                    av.method,
+                    av.officers.join("、")
+                ));
             }
             entries.push(Entry {
                 kind: "material",
@@ -90,7 +106,12 @@ pub fn build(ctx: &Context, layout_of: impl Fn(&Volume) -> Layout) -> Index {
                 },
                 date: date(m.date),
                 party: c.party.clone(),
-                meta: [m.doc_no.as_str(), m.author.as_str(), m.note.as_str()].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" "),
+                meta: [m.doc_no.as_str(), m.author.as_str(), m.note.as_str()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 text: text.trim().to_string(),
             });
         }
@@ -118,7 +139,10 @@ pub fn safe_json<T: Serialize>(v: &T) -> String {
 
 /// The index as a classic script.
 pub fn to_script(index: &Index) -> String {
-    format!("// anjuan 检索索引（自动生成，请勿手工修改）\nwindow.ANJUAN_INDEX = {};\n", safe_json(index))
+    format!(
+        "// anjuan 检索索引（自动生成，请勿手工修改）\nwindow.ANJUAN_INDEX = {};\n",
+        safe_json(index)
+    )
 }
 
 #[cfg(test)]
@@ -128,7 +152,10 @@ mod tests {
     #[test]
     fn json_cannot_close_a_script() {
         let s = safe_json(&vec!["</script><b>&\u{2028}"]);
-        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'), "{s}");
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
         let back: Vec<String> = serde_json::from_str(&s).unwrap();
         assert_eq!(back[0], "</script><b>&\u{2028}");
     }

@@ -127,6 +127,12 @@ pub enum Command {
         #[command(subcommand)]
         what: NewWhat,
     },
+    /// Theme files of the HTML dossier.
+    #[command(about = "网页版主题：theme export 目录，导出内置模板、CSS、JS 以便修改", help_template = HELP_TEMPLATE, subcommand_help_heading = "命令", subcommand_value_name = "命令", next_help_heading = "选项")]
+    Theme {
+        #[command(subcommand)]
+        action: crate::render::html::export::ThemeAction,
+    },
 }
 
 /// `profiles` actions.
@@ -225,6 +231,7 @@ pub fn main() -> i32 {
             root.as_deref(),
             resolve_lang(flag.as_deref(), None),
         ),
+        Command::Theme { action } => crate::render::html::export::run(action, resolve_lang(flag.as_deref(), None)),
     }
 }
 

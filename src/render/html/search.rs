@@ -1,0 +1,162 @@
+//! The offline search index: one entry per case and per material, written as a classic
+//! script (`window.ANJUAN_INDEX = …;`) so `search.html` works from `file://` without fetch,
+//! modules or WASM.
+
+use super::{date, encode_path, markdown, Layout};
+use crate::model::{FileKind, Volume};
+use crate::render::Context;
+use serde::Serialize;
+
+/// The whole index.
+#[derive(Debug, Clone, Serialize)]
+pub struct Index {
+    /// Entries in archive order: each volume's cases, then its materials in binding order.
+    pub entries: Vec<Entry>,
+}
+
+/// One searchable thing. Short keys keep the script small on large archives.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// `case` or `material`.
+    pub kind: &'static str,
+    /// href from the output root (`2024-0012/m03.html`).
+    pub href: String,
+    /// 题名 (material) or 案件名称 (case).
+    pub title: String,
+    /// 案卷题名.
+    pub volume: String,
+    /// 案件编号 (and 决定书文号 for a case).
+    pub number: String,
+    /// Material type, or the case's kind and procedure.
+    pub r#type: String,
+    /// 形成日期, or the case's 立案–结案 dates.
+    pub date: String,
+    /// 当事人.
+    pub party: String,
+    /// 文号 and 责任者 of a material.
+    pub meta: String,
+    /// Text of Markdown / text files (plain, no markup).
+    pub text: String,
+}
+
+/// Builds the index over every volume.
+pub fn build(ctx: &Context, layout_of: impl Fn(&Volume) -> Layout) -> Index {
+    let mut entries = Vec::new();
+    for v in &ctx.archive.volumes {
+        let layout = layout_of(v);
+        for c in &v.cases {
+            entries.push(Entry {
+                kind: "case",
+                href: encode_path(&format!("{}/index.html", v.id)),
+                title: c.title.clone(),
+                volume: v.title.clone(),
+                number: [c.number.as_str(), c.decision_no.as_str()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                r#type: super::category(c),
+                date: [date(c.opened), date(c.closed.or(c.decided))]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" 至 "),
+                party: c.party.clone(),
+                meta: c.handlers.join("、"),
+                text: String::new(),
+            });
+        }
+        for e in &layout.entries {
+            let c = &v.cases[e.place.case];
+            let m = &c.materials[e.place.material];
+            let mut text = String::new();
+            for f in &m.files {
+                if let Some(t) = f.text.as_deref() {
+                    if !text.is_empty() {
+                        text.push(' ');
+                    }
+                    match f.kind {
+                        FileKind::Markdown => text.push_str(&markdown::plain_text(t)),
+                        _ => text.push_str(&t.split_whitespace().collect::<Vec<_>>().join(" ")),
+                    }
+                }
+            }
+            if let Some(av) = &m.av {
+                text.push_str(&format!(
+                    " {} {} {} {}",
+                    av.matter,
+                    av.place,
+                    av.method,
+                    av.officers.join("、")
+                ));
+            }
+            entries.push(Entry {
+                kind: "material",
+                href: encode_path(&format!("{}/{}", v.id, e.page)),
+                title: m.title.clone(),
+                volume: v.title.clone(),
+                number: c.number.clone(),
+                // The type as written too: an alias (监测报告) must find its canonical type.
+                r#type: match &m.type_name {
+                    Some(t) if *t != m.type_written => format!("{t} {}", m.type_written),
+                    Some(t) => t.clone(),
+                    None => m.type_written.clone(),
+                },
+                date: date(m.date),
+                party: c.party.clone(),
+                meta: [m.doc_no.as_str(), m.author.as_str(), m.note.as_str()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                text: text.trim().to_string(),
+            });
+        }
+    }
+    Index { entries }
+}
+
+/// JSON that is safe inside a `<script>` or a `.js` file: `<`, `>`, `&` and the JS line
+/// separators are written as `\u` escapes (they can only occur inside JSON strings).
+pub fn safe_json<T: Serialize>(v: &T) -> String {
+    let json = serde_json::to_string(v).unwrap_or_else(|_| "null".to_string());
+    let mut out = String::with_capacity(json.len());
+    for ch in json.chars() {
+        match ch {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The index as a classic script.
+pub fn to_script(index: &Index) -> String {
+    format!(
+        "// anjuan 检索索引（自动生成，请勿手工修改）\nwindow.ANJUAN_INDEX = {};\n",
+        safe_json(index)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_cannot_close_a_script() {
+        let s = safe_json(&vec!["</script><b>&\u{2028}"]);
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
+        let back: Vec<String> = serde_json::from_str(&s).unwrap();
+        assert_eq!(back[0], "</script><b>&\u{2028}");
+    }
+}

@@ -3,6 +3,11 @@
 //! Parsing keeps every entry's position so `check` can point at the offending line; the rules
 //! are shared by `check` (on existing ledgers) and `ledger add` (before appending).
 
+pub mod add;
+pub mod cli;
+pub mod emit;
+pub mod list;
+pub mod locate;
 pub mod rules;
 
 use crate::finding::Finding;
@@ -110,7 +115,13 @@ pub fn entries_from_node(node: &Node, fields: &mut Fields) -> Vec<LedgerEntry> {
         Value::Null => return Vec::new(),
         Value::Seq(items) => items,
         other => {
-            fields.type_error(node.pos, "ledger.yaml", "列表（每次查阅一项）", "a list (one item per lookup)", other);
+            fields.type_error(
+                node.pos,
+                "ledger.yaml",
+                "列表（每次查阅一项）",
+                "a list (one item per lookup)",
+                other,
+            );
             return Vec::new();
         }
     };
@@ -129,7 +140,11 @@ pub fn entries_from_node(node: &Node, fields: &mut Fields) -> Vec<LedgerEntry> {
                 fields.type_error(c.pos, "copy", "映射", "a mapping", &c.value);
                 return None;
             }
-            fields.unknown_keys(c, &["content", "copies", "approved_by", "approved_on"], "copy");
+            fields.unknown_keys(
+                c,
+                &["content", "copies", "approved_by", "approved_on"],
+                "copy",
+            );
             Some(CopyRecord {
                 content: fields.string(c, "content").unwrap_or_default(),
                 copies: fields.count(c, "copies"),

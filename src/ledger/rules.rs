@@ -15,7 +15,10 @@ pub struct VolumeFacts<'a> {
 impl VolumeFacts<'_> {
     /// Spec §4 equates "before the decision" with `status: 办理中`.
     fn decided(&self) -> bool {
-        self.volume.cases.iter().all(|c| c.status == CaseStatus::Closed)
+        self.volume
+            .cases
+            .iter()
+            .all(|c| c.status == CaseStatus::Closed)
     }
     fn handlers(&self) -> impl Iterator<Item = &String> {
         self.volume.cases.iter().flat_map(|c| c.handlers.iter())
@@ -53,7 +56,11 @@ impl VolumeFacts<'_> {
 pub fn page_ranges(scope: &str) -> Option<Vec<(u32, u32)>> {
     let mut out = Vec::new();
     for part in scope.split([',', '，', '、']) {
-        let part = part.trim().trim_start_matches('第').trim_end_matches('页').trim();
+        let part = part
+            .trim()
+            .trim_start_matches('第')
+            .trim_end_matches('页')
+            .trim();
         if part.is_empty() {
             continue;
         }
@@ -83,10 +90,20 @@ fn has(creds: &[String], id_document: &str, needles: &[&str]) -> bool {
 }
 
 /// A refusal: rule id, the sub-clause of 第八条, message and help.
-fn refuse(rule: &'static str, clause: &str, zh: String, en: String, help_zh: &str, help_en: &str) -> Finding {
+fn refuse(
+    rule: &'static str,
+    clause: &str,
+    zh: String,
+    en: String,
+    help_zh: &str,
+    help_en: &str,
+) -> Finding {
     Finding::error(
         rule,
-        t!(format!("{zh}（办法 第八条{clause}）"), format!("{en} (Art. 8{clause})")),
+        t!(
+            format!("{zh}（办法 第八条{clause}）"),
+            format!("{en} (Art. 8{clause})")
+        ),
         t!(help_zh, help_en),
     )
 }
@@ -112,8 +129,14 @@ pub fn check_entry(e: &LedgerEntry, facts: &VolumeFacts) -> Vec<Finding> {
         out.push(refuse(
             "ledger-incomplete",
             "（一）",
-            format!("台账记录缺少：{}", lacking.iter().map(|l| l.0).collect::<Vec<_>>().join("、")),
-            format!("the entry lacks: {}", lacking.iter().map(|l| l.1).collect::<Vec<_>>().join(", ")),
+            format!(
+                "台账记录缺少：{}",
+                lacking.iter().map(|l| l.0).collect::<Vec<_>>().join("、")
+            ),
+            format!(
+                "the entry lacks: {}",
+                lacking.iter().map(|l| l.1).collect::<Vec<_>>().join(", ")
+            ),
             "每次查阅须记录查阅人、查阅时间和档案管理机构陪同查阅人",
             "every lookup records the reader, the time and the escorting archivist",
         ));
@@ -180,7 +203,11 @@ pub fn check_entry(e: &LedgerEntry, facts: &VolumeFacts) -> Vec<Finding> {
     // Credentials and scope by category.
     match e.category.as_str() {
         "有关机关" => {
-            let letter = has(&e.credentials, "", &["介绍信", "公函", "有关文件", "调卷函", "协查函", "文件"]);
+            let letter = has(
+                &e.credentials,
+                "",
+                &["介绍信", "公函", "有关文件", "调卷函", "协查函", "文件"],
+            );
             let id = !e.id_document.is_empty() || has(&e.credentials, "", &["证"]);
             if !letter || !id {
                 let mut l = Vec::new();
@@ -207,7 +234,11 @@ pub fn check_entry(e: &LedgerEntry, facts: &VolumeFacts) -> Vec<Finding> {
                     ("授权委托书", &["委托书"]),
                     ("律师执业证", &["执业证"]),
                 ];
-                let l: Vec<&str> = needed.iter().filter(|(_, n)| !has(&e.credentials, &e.id_document, n)).map(|(w, _)| *w).collect();
+                let l: Vec<&str> = needed
+                    .iter()
+                    .filter(|(_, n)| !has(&e.credentials, &e.id_document, n))
+                    .map(|(w, _)| *w)
+                    .collect();
                 if !l.is_empty() {
                     out.push(refuse(
                         "ledger-credentials",
@@ -218,7 +249,9 @@ pub fn check_entry(e: &LedgerEntry, facts: &VolumeFacts) -> Vec<Finding> {
                         "a lawyer presents the court's filing notice, the power of attorney and the practising certificate; list them in credentials",
                     ));
                 }
-            } else if e.id_document.is_empty() && !has(&e.credentials, "", &["身份证", "证件", "营业执照"]) {
+            } else if e.id_document.is_empty()
+                && !has(&e.credentials, "", &["身份证", "证件", "营业执照"])
+            {
                 out.push(refuse(
                     "ledger-credentials",
                     "（三）",
@@ -262,12 +295,18 @@ fn scope_problem(e: &LedgerEntry, facts: &VolumeFacts) -> Option<(String, String
         }
         return Some((
             format!("查阅范围含非结论性文件的页：第 {} 页", compact(&outside)),
-            format!("the scope includes pages outside conclusive documents: {}", compact(&outside)),
+            format!(
+                "the scope includes pages outside conclusive documents: {}",
+                compact(&outside)
+            ),
         ));
     }
     Some((
         format!("{}查阅范围为“{scope}”，超出结论性文件", e.category),
-        format!("{} may not see “{scope}”, only conclusive documents", e.category),
+        format!(
+            "{} may not see “{scope}”, only conclusive documents",
+            e.category
+        ),
     ))
 }
 

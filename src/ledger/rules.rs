@@ -211,17 +211,20 @@ pub fn check_entry(e: &LedgerEntry, facts: &VolumeFacts) -> Vec<Finding> {
             let id = !e.id_document.is_empty() || has(&e.credentials, "", &["证"]);
             if !letter || !id {
                 let mut l = Vec::new();
+                let mut l_en = Vec::new();
                 if !letter {
                     l.push("有关文件或单位介绍信");
+                    l_en.push("an official document or introduction letter");
                 }
                 if !id {
                     l.push("相关人员有效证件");
+                    l_en.push("a valid ID");
                 }
                 out.push(refuse(
                     "ledger-credentials",
                     "（二）",
                     format!("有关机关查阅缺少凭证：{}", l.join("、")),
-                    format!("a public body's lookup lacks: {}", if letter { "a valid ID" } else { "an official letter or document" }),
+                    format!("a public body's lookup lacks: {}", l_en.join(" and ")),
                     "纪检、公安、检察、审判、司法行政、国家安全、审计等单位凭有关文件、单位介绍信、相关人员有效证件查阅；请在 credentials 和 id_document 中登记",
                     "public bodies present an official document or introduction letter and a valid ID; record them in credentials and id_document",
                 ));
@@ -272,6 +275,20 @@ pub fn check_entry(e: &LedgerEntry, facts: &VolumeFacts) -> Vec<Finding> {
                 ));
             }
         }
+        "复议诉讼机关" => {
+            // 第八条（五）: the body's own retrieval request (调卷函, 协助调取通知 …) is what
+            // the archive keeps on record; without one nothing shows who asked.
+            if e.credentials.is_empty() {
+                out.push(refuse(
+                    "ledger-credentials",
+                    "（五）",
+                    "复议诉讼机关调取案卷未登记调卷凭证".into(),
+                    "a review or court body's retrieval records no retrieval letter".into(),
+                    "行政复议机关、审判机关、司法行政机关调取案卷的，按其要求办理并登记调卷函等凭证；请在 credentials 中登记",
+                    "review bodies and courts retrieve a file on their own request letter (调卷函); list it in credentials",
+                ));
+            }
+        }
         _ => {}
     }
     out
@@ -279,7 +296,14 @@ pub fn check_entry(e: &LedgerEntry, facts: &VolumeFacts) -> Vec<Finding> {
 
 fn scope_problem(e: &LedgerEntry, facts: &VolumeFacts) -> Option<(String, String)> {
     let scope = e.scope.trim();
-    if scope.is_empty() || scope == "结论性文件" || scope == "结论性文书" {
+    if scope.is_empty() {
+        // Without a scope nothing shows the reading stayed within conclusive documents.
+        return Some((
+            format!("{}查阅未登记查阅范围", e.category),
+            format!("a lookup by a {} records no scope", e.category),
+        ));
+    }
+    if scope == "结论性文件" || scope == "结论性文书" {
         return None;
     }
     if let Some(ranges) = page_ranges(scope) {

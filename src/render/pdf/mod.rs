@@ -1,4 +1,10 @@
-//! The pdf renderer (being written).
+//! The bound PDF dossier (issue #4): cover, 卷内文件目录, materials, 卷内备考表 per 册.
+//!
+//! Public drawing primitives for other PDF outputs (the ledger forms) live in [`font`] and
+//! [`text`].
+
+pub mod font;
+pub mod text;
 
 use super::{Context, Rendered, Renderer};
 use crate::model::Volume;

@@ -3,6 +3,7 @@
 //! (`ledger-register.html` / `.csv`).
 
 pub mod form;
+pub mod pdf;
 pub mod qr;
 pub mod register;
 
@@ -51,6 +52,7 @@ impl Renderer for LedgerRenderer {
     fn render_volume(&self, ctx: &Context, volume: &Volume, dir: &Path) -> Rendered {
         let f = form::build(ctx, volume).map_err(|e| RenderError::io("读取案卷清单", &ctx.archive.root.join(&volume.manifest_rel), e))?;
         write_file(&dir.join("ledger.html"), form_html(ctx, &f)?.as_bytes())?;
+        write_file(&dir.join("ledger.pdf"), &pdf::render(&f)?)?;
         Ok(Vec::new())
     }
 

@@ -275,19 +275,17 @@ pub fn check_entry(e: &LedgerEntry, facts: &VolumeFacts) -> Vec<Finding> {
                 ));
             }
         }
-        "复议诉讼机关" => {
-            // 第八条（五）: the body's own retrieval request (调卷函, 协助调取通知 …) is what
-            // the archive keeps on record; without one nothing shows who asked.
-            if e.credentials.is_empty() {
-                out.push(refuse(
-                    "ledger-credentials",
-                    "（五）",
-                    "复议诉讼机关调取案卷未登记调卷凭证".into(),
-                    "a review or court body's retrieval records no retrieval letter".into(),
-                    "行政复议机关、审判机关、司法行政机关调取案卷的，按其要求办理并登记调卷函等凭证；请在 credentials 中登记",
-                    "review bodies and courts retrieve a file on their own request letter (调卷函); list it in credentials",
-                ));
-            }
+        // 第八条（五）: the body's own retrieval request (调卷函, 协助调取通知 …) is what the
+        // archive keeps on record; without one nothing shows who asked.
+        "复议诉讼机关" if e.credentials.is_empty() => {
+            out.push(refuse(
+                "ledger-credentials",
+                "（五）",
+                "复议诉讼机关调取案卷未登记调卷凭证".into(),
+                "a review or court body's retrieval records no retrieval letter".into(),
+                "行政复议机关、审判机关、司法行政机关调取案卷的，按其要求办理并登记调卷函等凭证；请在 credentials 中登记",
+                "review bodies and courts retrieve a file on their own request letter (调卷函); list it in credentials",
+            ));
         }
         _ => {}
     }

@@ -120,21 +120,40 @@ pub fn period(e: &LedgerEntry) -> String {
 }
 
 fn join_lines(parts: &[&str]) -> String {
-    parts.iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join("\n")
+    parts
+        .iter()
+        .filter(|s| !s.is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The cells of a recorded entry (signature cells stay empty: they are signed on paper).
 pub fn entry_cells(n: usize, e: &LedgerEntry) -> Vec<String> {
     let creds = e.credentials.join("、");
-    let reader = if e.role.is_empty() { e.reader.clone() } else { format!("{}\n（{}）", e.reader, e.role) };
+    let reader = if e.role.is_empty() {
+        e.reader.clone()
+    } else {
+        format!("{}\n（{}）", e.reader, e.role)
+    };
     let (copied, content, copies, approver) = match &e.copy {
         Some(c) => (
             "是".to_string(),
             c.content.clone(),
             c.copies.map(|n| n.to_string()).unwrap_or_default(),
-            join_lines(&[&c.approved_by, &c.approved_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()]),
+            join_lines(&[
+                &c.approved_by,
+                &c.approved_on
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+            ]),
         ),
-        None => ("否".to_string(), String::new(), String::new(), String::new()),
+        None => (
+            "否".to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ),
     };
     vec![
         n.to_string(),
@@ -166,31 +185,83 @@ pub fn entries(v: &Volume) -> impl Iterator<Item = &LedgerEntry> {
 pub fn paginate(mut rows: Vec<Row>, blank_pages: u32) -> Vec<Page> {
     let filled = rows.len().div_ceil(ROWS_PER_PAGE).max(1);
     let total = filled + blank_pages as usize;
-    rows.resize(total * ROWS_PER_PAGE, Row { cells: vec![String::new(); COLUMNS.len()], blank: true });
+    rows.resize(
+        total * ROWS_PER_PAGE,
+        Row {
+            cells: vec![String::new(); COLUMNS.len()],
+            blank: true,
+        },
+    );
     rows.chunks(ROWS_PER_PAGE)
         .enumerate()
-        .map(|(i, c)| Page { number: i + 1, rows: c.to_vec() })
+        .map(|(i, c)| Page {
+            number: i + 1,
+            rows: c.to_vec(),
+        })
         .collect()
 }
 
 fn header(a: &Archive, v: &Volume, total_pages: u32) -> Vec<Field> {
-    let decisions: Vec<&str> = v.cases.iter().map(|c| c.decision_no.as_str()).filter(|s| !s.is_empty()).collect();
+    let decisions: Vec<&str> = v
+        .cases
+        .iter()
+        .map(|c| c.decision_no.as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
     vec![
-        Field { label: "全宗号", value: a.settings.fonds.clone() },
-        Field { label: "档号", value: v.archive_code(&a.settings) },
-        Field { label: "案卷题名", value: v.title.clone() },
-        Field { label: "决定书文号", value: decisions.join("、") },
-        Field { label: "保管期限", value: v.retention() },
-        Field { label: "密级", value: v.archive.secrecy.clone() },
-        Field { label: "总页数", value: if total_pages > 0 { total_pages.to_string() } else { String::new() } },
-        Field { label: "归档日期", value: v.archive.filed_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default() },
+        Field {
+            label: "全宗号",
+            value: a.settings.fonds.clone(),
+        },
+        Field {
+            label: "档号",
+            value: v.archive_code(&a.settings),
+        },
+        Field {
+            label: "案卷题名",
+            value: v.title.clone(),
+        },
+        Field {
+            label: "决定书文号",
+            value: decisions.join("、"),
+        },
+        Field {
+            label: "保管期限",
+            value: v.retention(),
+        },
+        Field {
+            label: "密级",
+            value: v.archive.secrecy.clone(),
+        },
+        Field {
+            label: "总页数",
+            value: if total_pages > 0 {
+                total_pages.to_string()
+            } else {
+                String::new()
+            },
+        },
+        Field {
+            label: "归档日期",
+            value: v
+                .archive
+                .filed_on
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+        },
     ]
 }
 
 /// Builds the form of a volume.
 pub fn build(ctx: &Context, v: &Volume) -> std::io::Result<Form> {
     let a = ctx.archive;
-    let rows: Vec<Row> = entries(v).enumerate().map(|(i, e)| Row { cells: entry_cells(i + 1, e), blank: false }).collect();
+    let rows: Vec<Row> = entries(v)
+        .enumerate()
+        .map(|(i, e)| Row {
+            cells: entry_cells(i + 1, e),
+            blank: false,
+        })
+        .collect();
     let entry_count = rows.len();
     let pages = paginate(rows, ctx.options.ledger_blank_pages);
     let digest = qr::manifest_digest(a, v)?;
@@ -201,7 +272,13 @@ pub fn build(ctx: &Context, v: &Volume) -> std::io::Result<Form> {
         title: TITLE,
         volume_id: v.id.clone(),
         header: header(a, v, ctx.paging(v).total_pages()),
-        columns: COLUMNS.iter().map(|(label, width_mm)| Column { label, width_mm: *width_mm }).collect(),
+        columns: COLUMNS
+            .iter()
+            .map(|(label, width_mm)| Column {
+                label,
+                width_mm: *width_mm,
+            })
+            .collect(),
         total_pages: pages.len(),
         pages,
         notice: NOTICE.to_vec(),
@@ -241,7 +318,10 @@ mod tests {
 
     #[test]
     fn pages_hold_entries_then_blanks() {
-        let row = |b| Row { cells: vec![String::new(); COLUMNS.len()], blank: b };
+        let row = |b| Row {
+            cells: vec![String::new(); COLUMNS.len()],
+            blank: b,
+        };
         assert_eq!(paginate(vec![], 0).len(), 1);
         let p = paginate(vec![row(false); ROWS_PER_PAGE + 1], 2);
         assert_eq!(p.len(), 4);

@@ -22,18 +22,34 @@ const REGISTER_JS: &str = "ledger/register.js";
 pub struct LedgerRenderer;
 
 fn theme_text<'a>(ctx: &'a Context, rel: &str) -> Result<&'a str, RenderError> {
-    ctx.theme
-        .text(rel)
-        .ok_or_else(|| RenderError::msg(format!("主题缺少文件或不是 UTF-8：{rel}"), format!("the theme lacks {rel} (or it is not UTF-8)")))
+    ctx.theme.text(rel).ok_or_else(|| {
+        RenderError::msg(
+            format!("主题缺少文件或不是 UTF-8：{rel}"),
+            format!("the theme lacks {rel} (or it is not UTF-8)"),
+        )
+    })
 }
 
 /// Renders a theme template with a context.
-fn render_template(ctx: &Context, rel: &str, context: &tera::Context) -> Result<String, RenderError> {
+fn render_template(
+    ctx: &Context,
+    rel: &str,
+    context: &tera::Context,
+) -> Result<String, RenderError> {
     let mut tera = tera::Tera::new();
     tera.add_raw_template(rel, theme_text(ctx, rel)?)
-        .map_err(|e| RenderError::msg(format!("模板 {rel} 有错误：{e}"), format!("template {rel}: {e}")))?;
-    tera.render(rel, context)
-        .map_err(|e| RenderError::msg(format!("渲染模板 {rel} 失败：{e}"), format!("rendering {rel} failed: {e}")))
+        .map_err(|e| {
+            RenderError::msg(
+                format!("模板 {rel} 有错误：{e}"),
+                format!("template {rel}: {e}"),
+            )
+        })?;
+    tera.render(rel, context).map_err(|e| {
+        RenderError::msg(
+            format!("渲染模板 {rel} 失败：{e}"),
+            format!("rendering {rel} failed: {e}"),
+        )
+    })
 }
 
 /// The ledger HTML of a form.
@@ -50,7 +66,13 @@ impl Renderer for LedgerRenderer {
     }
 
     fn render_volume(&self, ctx: &Context, volume: &Volume, dir: &Path) -> Rendered {
-        let f = form::build(ctx, volume).map_err(|e| RenderError::io("读取案卷清单", &ctx.archive.root.join(&volume.manifest_rel), e))?;
+        let f = form::build(ctx, volume).map_err(|e| {
+            RenderError::io(
+                "读取案卷清单",
+                &ctx.archive.root.join(&volume.manifest_rel),
+                e,
+            )
+        })?;
         write_file(&dir.join("ledger.html"), form_html(ctx, &f)?.as_bytes())?;
         write_file(&dir.join("ledger.pdf"), &pdf::render(&f)?)?;
         Ok(Vec::new())
@@ -65,9 +87,18 @@ impl Renderer for LedgerRenderer {
         c.insert("fonds", &ctx.archive.settings.fonds);
         c.insert("fonds_name", &ctx.archive.settings.fonds_name);
         c.insert("volume_count", &ctx.archive.volumes.len());
-        write_file(&out.join("ledger-register.html"), render_template(ctx, REGISTER_TEMPLATE, &c)?.as_bytes())?;
-        write_file(&out.join("ledger-register.js"), theme_text(ctx, REGISTER_JS)?.as_bytes())?;
-        write_file(&out.join("ledger-register.csv"), register::csv(&rows).as_bytes())?;
+        write_file(
+            &out.join("ledger-register.html"),
+            render_template(ctx, REGISTER_TEMPLATE, &c)?.as_bytes(),
+        )?;
+        write_file(
+            &out.join("ledger-register.js"),
+            theme_text(ctx, REGISTER_JS)?.as_bytes(),
+        )?;
+        write_file(
+            &out.join("ledger-register.csv"),
+            register::csv(&rows).as_bytes(),
+        )?;
         Ok(Vec::new())
     }
 }

@@ -40,16 +40,50 @@ fn mm(v: f32) -> f32 {
     v * MM
 }
 
-/// Draws text in a box, shrinking the type until it fits the box height (down to 4 pt).
-fn fit_box(s: &mut Surface, x: f32, y: f32, w: f32, h: f32, size: f32, t: &str, align: Align) {
-    if t.is_empty() {
-        return;
+/// A box on the sheet, in millimetres from the top-left corner.
+#[derive(Clone, Copy)]
+struct Cell {
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+}
+
+fn cell(x: f32, y: f32, w: f32, h: f32) -> Cell {
+    Cell { x, y, w, h }
+}
+
+impl Cell {
+    fn stroke(self, s: &mut Surface, width: f32) {
+        text::stroke_rect(s, mm(self.x), mm(self.y), mm(self.w), mm(self.h), width);
     }
-    let mut sz = size;
-    while sz > 4.0 && text::text_box_height(w, CELL_PAD, &Style::new(sz), t) > h {
-        sz -= 0.5;
+    fn fill(self, s: &mut Surface, color: (u8, u8, u8)) {
+        text::fill_rect(s, mm(self.x), mm(self.y), mm(self.w), mm(self.h), color);
     }
-    text::draw_text_box(s, x, y, w, h, CELL_PAD, &Style::new(sz), t, align, VAlign::Middle);
+    /// Draws text in the box, shrinking the type until it fits the box height (down to
+    /// 4 pt), so a long entry stays whole inside its ruled box.
+    fn text(self, s: &mut Surface, size: f32, t: &str, align: Align) {
+        if t.is_empty() {
+            return;
+        }
+        let (w, h) = (mm(self.w), mm(self.h));
+        let mut sz = size;
+        while sz > 4.0 && text::text_box_height(w, CELL_PAD, &Style::new(sz), t) > h {
+            sz -= 0.5;
+        }
+        text::draw_text_box(
+            s,
+            mm(self.x),
+            mm(self.y),
+            w,
+            h,
+            CELL_PAD,
+            &Style::new(sz),
+            t,
+            align,
+            VAlign::Middle,
+        );
+    }
 }
 
 fn draw_header(s: &mut Surface, f: &Form) {
@@ -57,22 +91,30 @@ fn draw_header(s: &mut Surface, f: &Form) {
     let head_w = WIDTH - QR_BOX - 4.0;
     let title = Style::new(16.0).bold();
     let tw = text::measure(f.title, 16.0);
-    text::draw_styled(s, mm(MARGIN) + (mm(head_w) - tw) / 2.0, mm(TITLE_TOP) + text::ascent(16.0) + 2.0, &title, f.title);
+    text::draw_styled(
+        s,
+        mm(MARGIN) + (mm(head_w) - tw) / 2.0,
+        mm(TITLE_TOP) + text::ascent(16.0) + 2.0,
+        &title,
+        f.title,
+    );
     // Identity table: two rows of four label/value pairs.
     for (i, field) in f.header.iter().enumerate() {
         let row = i / 4;
         let col = i % 4;
-        let mut x = MARGIN;
-        for c in 0..col {
-            x += IDENT_LABEL + IDENT_VALUES[c];
-        }
+        let x = MARGIN
+            + IDENT_VALUES[..col]
+                .iter()
+                .map(|v| IDENT_LABEL + v)
+                .sum::<f32>();
         let y = IDENT_TOP + row as f32 * IDENT_ROW;
-        text::fill_rect(s, mm(x), mm(y), mm(IDENT_LABEL), mm(IDENT_ROW), GREY);
-        text::stroke_rect(s, mm(x), mm(y), mm(IDENT_LABEL), mm(IDENT_ROW), THIN);
-        fit_box(s, mm(x), mm(y), mm(IDENT_LABEL), mm(IDENT_ROW), 8.0, field.label, Align::Center);
-        let vx = x + IDENT_LABEL;
-        text::stroke_rect(s, mm(vx), mm(y), mm(IDENT_VALUES[col]), mm(IDENT_ROW), THIN);
-        fit_box(s, mm(vx), mm(y), mm(IDENT_VALUES[col]), mm(IDENT_ROW), 8.0, &field.value, Align::Left);
+        let label = cell(x, y, IDENT_LABEL, IDENT_ROW);
+        label.fill(s, GREY);
+        label.stroke(s, THIN);
+        label.text(s, 8.0, field.label, Align::Center);
+        let value = cell(x + IDENT_LABEL, y, IDENT_VALUES[col], IDENT_ROW);
+        value.stroke(s, THIN);
+        value.text(s, 8.0, &field.value, Align::Left);
     }
     // QR code, with the volume id under it.
     let qx = MARGIN + WIDTH - QR_BOX + (QR_BOX - QR) / 2.0;
@@ -87,7 +129,14 @@ fn draw_header(s: &mut Surface, f: &Form) {
                         x += 1;
                     }
                     // A hair of overlap keeps viewers from showing seams between modules.
-                    text::fill_rect(s, mm(qx) + start as f32 * module, mm(TITLE_TOP) + y as f32 * module, (x - start) as f32 * module + 0.05, module + 0.05, (0, 0, 0));
+                    text::fill_rect(
+                        s,
+                        mm(qx) + start as f32 * module,
+                        mm(TITLE_TOP) + y as f32 * module,
+                        (x - start) as f32 * module + 0.05,
+                        module + 0.05,
+                        (0, 0, 0),
+                    );
                 } else {
                     x += 1;
                 }
@@ -95,7 +144,7 @@ fn draw_header(s: &mut Surface, f: &Form) {
         }
     }
     let cap = format!("卷号 {}", f.volume_id);
-    fit_box(s, mm(MARGIN + WIDTH - QR_BOX), mm(TITLE_TOP + QR), mm(QR_BOX), mm(5.0), 6.0, &cap, Align::Center);
+    cell(MARGIN + WIDTH - QR_BOX, TITLE_TOP + QR, QR_BOX, 5.0).text(s, 6.0, &cap, Align::Center);
 }
 
 /// Column headings with the line breaks a 7.5 pt heading needs in narrow columns (so they
@@ -114,19 +163,26 @@ fn draw_table(s: &mut Surface, page: &super::form::Page) {
     use geo::*;
     let mut x = MARGIN;
     for (label, w) in COLUMNS {
-        text::fill_rect(s, mm(x), mm(TABLE_TOP), mm(*w), mm(HEAD_ROW), GREY);
-        text::stroke_rect(s, mm(x), mm(TABLE_TOP), mm(*w), mm(HEAD_ROW), LINE);
-        fit_box(s, mm(x), mm(TABLE_TOP), mm(*w), mm(HEAD_ROW), 7.5, heading(label), Align::Center);
+        let head = cell(x, TABLE_TOP, *w, HEAD_ROW);
+        head.fill(s, GREY);
+        head.stroke(s, LINE);
+        head.text(s, 7.5, heading(label), Align::Center);
         x += w;
     }
     for (r, row) in page.rows.iter().enumerate() {
         let y = TABLE_TOP + HEAD_ROW + r as f32 * ROW;
         let mut x = MARGIN;
         for (c, (_, w)) in COLUMNS.iter().enumerate() {
-            text::stroke_rect(s, mm(x), mm(y), mm(*w), mm(ROW), LINE);
+            let b = cell(x, y, *w, ROW);
+            b.stroke(s, LINE);
             if let Some(t) = row.cells.get(c) {
-                let align = if c == 0 || c == 7 || c == 9 { Align::Center } else { Align::Left };
-                fit_box(s, mm(x), mm(y), mm(*w), mm(ROW), 7.0, t, align);
+                // 序号, 是否复印 and 份数 are short: centred.
+                let align = if c == 0 || c == 7 || c == 9 {
+                    Align::Center
+                } else {
+                    Align::Left
+                };
+                b.text(s, 7.0, t, align);
             }
             x += w;
         }
@@ -146,13 +202,22 @@ fn draw_footer(s: &mut Surface, f: &Form, number: usize) {
     }
     let no = format!("第 {number} 页 共 {} 页", f.total_pages);
     let w = text::measure(&no, 8.0);
-    text::draw_text(s, mm(MARGIN) + (mm(WIDTH) - w) / 2.0, mm(PAGE_NO) + text::ascent(8.0), 8.0, &no);
+    text::draw_text(
+        s,
+        mm(MARGIN) + (mm(WIDTH) - w) / 2.0,
+        mm(PAGE_NO) + text::ascent(8.0),
+        8.0,
+        &no,
+    );
 }
 
 /// Renders the form as PDF bytes.
 pub fn render(f: &Form) -> Result<Vec<u8>, RenderError> {
     if Fonts::get().is_none() {
-        return Err(RenderError::msg("内置字体无法读取", "the embedded font cannot be read"));
+        return Err(RenderError::msg(
+            "内置字体无法读取",
+            "the embedded font cannot be read",
+        ));
     }
     debug_assert!(f.pages.iter().all(|p| p.rows.len() == ROWS_PER_PAGE));
     let mut doc = krilla::Document::new();
@@ -162,7 +227,8 @@ pub fn render(f: &Form) -> Result<Vec<u8>, RenderError> {
             .creator("anjuan".into())
             .language("zh-CN".into()),
     );
-    let settings = PageSettings::from_wh(A4_H, A4_W).ok_or_else(|| RenderError::msg("页面尺寸无效", "invalid page size"))?;
+    let settings = PageSettings::from_wh(A4_H, A4_W)
+        .ok_or_else(|| RenderError::msg("页面尺寸无效", "invalid page size"))?;
     for page in &f.pages {
         let mut p = doc.start_page_with(settings.clone());
         let mut s = p.surface();
@@ -172,5 +238,10 @@ pub fn render(f: &Form) -> Result<Vec<u8>, RenderError> {
         s.finish();
         p.finish();
     }
-    doc.finish().map_err(|e| RenderError::msg(format!("生成台账 PDF 失败：{e:?}"), format!("writing the ledger PDF failed: {e:?}")))
+    doc.finish().map_err(|e| {
+        RenderError::msg(
+            format!("生成台账 PDF 失败：{e:?}"),
+            format!("writing the ledger PDF failed: {e:?}"),
+        )
+    })
 }

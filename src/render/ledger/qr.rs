@@ -51,7 +51,11 @@ impl Matrix {
     pub fn encode(text: &str) -> Option<Matrix> {
         let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
         let width = code.width();
-        let dark = code.to_colors().into_iter().map(|c| c == Color::Dark).collect();
+        let dark = code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect();
         Some(Matrix { width, dark })
     }
 
@@ -73,7 +77,14 @@ impl Matrix {
                     while x < self.width && self.is_dark(x, y) {
                         x += 1;
                     }
-                    let _ = write!(d, "M{} {}h{}v1h-{}z", start + q, y + q, x - start, x - start);
+                    let _ = write!(
+                        d,
+                        "M{} {}h{}v1h-{}z",
+                        start + q,
+                        y + q,
+                        x - start,
+                        x - start
+                    );
                 } else {
                     x += 1;
                 }

@@ -7,8 +7,28 @@ use serde::Serialize;
 
 /// Register columns.
 pub const COLUMNS: &[&str] = &[
-    "卷号", "档号", "案卷题名", "序号", "查阅时间", "归还时间", "查阅人", "身份类别", "单位", "证件", "凭证材料", "事由", "查阅范围", "是否复印", "复印内容",
-    "份数", "批准人", "批准日期", "陪同查阅人", "归还 / 检查情况", "备注", "登记位置",
+    "卷号",
+    "档号",
+    "案卷题名",
+    "序号",
+    "查阅时间",
+    "归还时间",
+    "查阅人",
+    "身份类别",
+    "单位",
+    "证件",
+    "凭证材料",
+    "事由",
+    "查阅范围",
+    "是否复印",
+    "复印内容",
+    "份数",
+    "批准人",
+    "批准日期",
+    "陪同查阅人",
+    "归还 / 检查情况",
+    "备注",
+    "登记位置",
 ];
 
 /// One register row: the display cells and a sort key per cell.
@@ -47,9 +67,13 @@ fn row(a: &Archive, v: &Volume, n: usize, e: &LedgerEntry, file: &str) -> Row {
         e.scope.clone(),
         if c.is_some() { "是" } else { "否" }.to_string(),
         c.map(|c| c.content.clone()).unwrap_or_default(),
-        c.and_then(|c| c.copies).map(|n| n.to_string()).unwrap_or_default(),
+        c.and_then(|c| c.copies)
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
         c.map(|c| c.approved_by.clone()).unwrap_or_default(),
-        c.and_then(|c| c.approved_on).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        c.and_then(|c| c.approved_on)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
         e.escort.clone(),
         e.returned.clone(),
         e.remarks.clone(),
@@ -59,7 +83,10 @@ fn row(a: &Archive, v: &Volume, n: usize, e: &LedgerEntry, file: &str) -> Row {
     keys[3] = format!("{n:08}");
     keys[4] = at_key;
     keys[5] = until_key;
-    keys[15] = c.and_then(|c| c.copies).map(|n| format!("{n:08}")).unwrap_or_default();
+    keys[15] = c
+        .and_then(|c| c.copies)
+        .map(|n| format!("{n:08}"))
+        .unwrap_or_default();
     Row { cells, keys }
 }
 
@@ -83,7 +110,11 @@ pub fn rows(a: &Archive) -> Vec<Row> {
 /// One CSV field (RFC 4180). Text that a spreadsheet would run as a formula (`=`, `+`, `@`,
 /// tab, CR) gets a leading `'`, so opening the register cannot execute anything.
 fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
+    let s = if s.starts_with(['=', '+', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -94,7 +125,9 @@ fn csv_field(s: &str) -> String {
 /// The CSV: UTF-8 with a BOM (so Excel reads the Chinese), CRLF line ends.
 pub fn csv(rows: &[Row]) -> String {
     let mut out = String::from("\u{feff}");
-    let line = |cells: &mut dyn Iterator<Item = &str>| cells.map(csv_field).collect::<Vec<_>>().join(",") + "\r\n";
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        cells.map(csv_field).collect::<Vec<_>>().join(",") + "\r\n"
+    };
     out.push_str(&line(&mut COLUMNS.iter().copied()));
     for r in rows {
         out.push_str(&line(&mut r.cells.iter().map(String::as_str)));

@@ -926,3 +926,79 @@ fn register_lists_every_entry_of_the_archive() {
     );
     assert!(out.join("ledger-register.js").is_file());
 }
+
+#[test]
+fn combined_volumes_take_entries_in_the_volume_and_in_its_cases() {
+    let (_t, root) = sample();
+    let vol = root.join("处罚/简易程序-2024-第一卷");
+    let case = std::fs::read_dir(&vol)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .min()
+        .unwrap();
+    accepted(
+        &case,
+        &with(
+            STAFF,
+            &[
+                "--reader",
+                "卷内案件读者",
+                "--at",
+                "2024-09-01T09:00:00+08:00",
+            ],
+        ),
+    );
+    accepted(
+        &vol,
+        &with(
+            STAFF,
+            &[
+                "--reader",
+                "合订卷读者",
+                "--at",
+                "2024-08-01T09:00:00+08:00",
+            ],
+        ),
+    );
+    assert!(case.join("ledger.yaml").is_file() && vol.join("ledger.yaml").is_file());
+    let l = text(&anjuan(&["ledger", "list", vol.to_str().unwrap()]));
+    // One chronological record for the volume: August before September.
+    let (a, b) = (
+        l.find("合订卷读者").unwrap(),
+        l.find("卷内案件读者").unwrap(),
+    );
+    assert!(a < b && l.contains("共 2 条"), "{l}");
+    let out = build(&root, &[]);
+    let html = std::fs::read_to_string(out.join("简易程序-2024-第一卷/ledger.html")).unwrap();
+    assert!(html.contains("合订卷读者") && html.contains("卷内案件读者"));
+}
+
+#[test]
+fn refusals_speak_english_with_lang_en() {
+    let (_t, root) = sample();
+    let dir = root.join(CASE);
+    let mut args = vec![
+        "--lang",
+        "en",
+        "ledger",
+        "add",
+        dir.to_str().unwrap(),
+        "--at",
+        "2024-09-01T09:00:00+08:00",
+        "--copy-content",
+        "决定书",
+        "--copies",
+        "1",
+    ];
+    args.extend_from_slice(STAFF);
+    let o = anjuan(&args);
+    assert_eq!(o.status.code(), Some(1));
+    let t = text(&o);
+    assert!(
+        t.contains("copy without approval")
+            && t.contains("Art. 8(1)")
+            && t.contains("nothing was written"),
+        "{t}"
+    );
+}

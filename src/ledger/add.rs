@@ -291,6 +291,11 @@ fn print_findings(findings: &[Finding], sources: &BTreeMap<String, Arc<str>>, la
         eprint!("{}", crate::report::finding_text(f, sources, lang, color));
         let flags = flags_for(f.rule);
         if !flags.is_empty() {
+            let flags = if lang == Lang::En {
+                flags.replace('、', ", ")
+            } else {
+                flags.to_string()
+            };
             eprintln!("  = {}: {flags}", lang.pick("对应选项", "options"));
         }
         eprintln!();

@@ -51,12 +51,19 @@ fn fit(s: &str, max: usize) -> String {
     out
 }
 
-/// Formats rows as an aligned table with a header and a rule line.
+/// Formats rows as an aligned table with a header and a rule line. Long cells are cut to
+/// keep the table readable, except in the last column (the entry's file and line).
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     const MAX: usize = 28;
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| r.iter().map(|c| fit(c, MAX)).collect())
+        .map(|r| {
+            let last = r.len().saturating_sub(1);
+            r.iter()
+                .enumerate()
+                .map(|(i, c)| fit(c, if i == last { usize::MAX } else { MAX }))
+                .collect()
+        })
         .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
     for r in &cells {
@@ -143,8 +150,8 @@ pub fn render(v: &crate::model::Volume, lang: crate::i18n::Lang, _root: &Path) -
     ];
     let mut rows = Vec::new();
     let mut n = 0;
-    for l in &v.ledgers {
-        for e in &l.entries {
+    for (l, e) in crate::render::ledger::form::entries(v) {
+        {
             n += 1;
             let creds = std::iter::once(e.id_document.clone())
                 .chain(e.credentials.iter().cloned())

@@ -89,6 +89,16 @@ fn has(creds: &[String], id_document: &str, needles: &[&str]) -> bool {
         .any(|n| creds.iter().any(|c| c.contains(n)) || id_document.contains(n))
 }
 
+/// `（三）` → `(3)` for English messages.
+fn clause_en(clause: &str) -> String {
+    const NUMS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    let inner = clause.trim_start_matches('（').trim_end_matches('）');
+    match NUMS.iter().position(|n| *n == inner) {
+        Some(i) => format!("({})", i + 1),
+        None => String::new(),
+    }
+}
+
 /// A refusal: rule id, the sub-clause of 第八条, message and help.
 fn refuse(
     rule: &'static str,
@@ -102,7 +112,7 @@ fn refuse(
         rule,
         t!(
             format!("{zh}（办法 第八条{clause}）"),
-            format!("{en} (Art. 8{clause})")
+            format!("{en} (Measures Art. 8{})", clause_en(clause))
         ),
         t!(help_zh, help_en),
     )

@@ -2,7 +2,7 @@
 //! and the HTML are drawn from this one model, so they show the same rows on the same pages.
 
 use super::qr;
-use crate::ledger::LedgerEntry;
+use crate::ledger::{Ledger, LedgerEntry};
 use crate::model::{Archive, Volume};
 use crate::render::Context;
 use serde::Serialize;
@@ -175,9 +175,17 @@ pub fn entry_cells(n: usize, e: &LedgerEntry) -> Vec<String> {
     ]
 }
 
-/// Every entry of a volume, in file order (the volume's own ledger first, then its cases').
-pub fn entries(v: &Volume) -> impl Iterator<Item = &LedgerEntry> {
-    v.ledgers.iter().flat_map(|l| l.entries.iter())
+/// Every entry of a volume with its ledger file, in time order; entries of equal (or
+/// unknown) time keep file order, the volume's own ledger before its cases'. A combined
+/// volume's cases may each have a ledger, and the form is one chronological record.
+pub fn entries(v: &Volume) -> Vec<(&Ledger, &LedgerEntry)> {
+    let mut all: Vec<(&Ledger, &LedgerEntry)> = v
+        .ledgers
+        .iter()
+        .flat_map(|l| l.entries.iter().map(move |e| (l, e)))
+        .collect();
+    all.sort_by_key(|(_, e)| e.at.map(|t| t.timestamp()).unwrap_or(i64::MAX));
+    all
 }
 
 /// Lays out rows on sheets: the entries, then blank rows to the end of the sheet, then
@@ -256,8 +264,9 @@ fn header(a: &Archive, v: &Volume, total_pages: u32) -> Vec<Field> {
 pub fn build(ctx: &Context, v: &Volume) -> std::io::Result<Form> {
     let a = ctx.archive;
     let rows: Vec<Row> = entries(v)
+        .into_iter()
         .enumerate()
-        .map(|(i, e)| Row {
+        .map(|(i, (_, e))| Row {
             cells: entry_cells(i + 1, e),
             blank: false,
         })

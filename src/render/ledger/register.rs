@@ -94,12 +94,9 @@ fn row(a: &Archive, v: &Volume, n: usize, e: &LedgerEntry, file: &str) -> Row {
 pub fn rows(a: &Archive) -> Vec<Row> {
     let mut out: Vec<(Option<chrono::DateTime<chrono::FixedOffset>>, Row)> = Vec::new();
     for v in &a.volumes {
-        let mut n = 0;
-        for l in &v.ledgers {
-            for e in &l.entries {
-                n += 1;
-                out.push((e.at, row(a, v, n, e, &l.rel)));
-            }
+        // 序号 as on the volume's form.
+        for (n, (l, e)) in super::form::entries(v).into_iter().enumerate() {
+            out.push((e.at, row(a, v, n + 1, e, &l.rel)));
         }
     }
     // Stable: equal times keep volume order and file order.

@@ -1002,3 +1002,36 @@ fn refusals_speak_english_with_lang_en() {
         "{t}"
     );
 }
+
+#[test]
+fn an_unreadable_ledger_is_left_alone() {
+    let (_t, root) = sample();
+    let dir = root.join(CASE);
+    for broken in ["- at: [unclosed\n", "reader: 不是列表\n"] {
+        std::fs::write(dir.join("ledger.yaml"), broken).unwrap();
+        let o = add(&dir, STAFF);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert_eq!(ledger_of(&dir), broken.as_bytes());
+    }
+}
+
+#[test]
+fn appends_match_the_files_indentation_and_line_ends() {
+    let (_t, root) = sample();
+    let dir = root.join(CASE);
+    let indented = "# 缩进的列表\n  - at: 2024-06-03T09:00:00+08:00\n    reader: 钱某\n    category: 本机关工作人员\n    scope: 全卷\n    escort: 王某\n";
+    let crlf = indented.replace('\n', "\r\n");
+    for original in [indented.to_string(), crlf] {
+        std::fs::write(dir.join("ledger.yaml"), &original).unwrap();
+        let after = String::from_utf8(accepted(&dir, STAFF)).unwrap();
+        let appended = &after[original.len()..];
+        assert!(appended.starts_with("  - at: "), "{appended:?}");
+        assert_eq!(
+            appended.contains("\r\n"),
+            original.contains("\r\n"),
+            "{appended:?}"
+        );
+        let l = text(&anjuan(&["ledger", "list", dir.to_str().unwrap()]));
+        assert!(l.contains("共 2 条"), "{l}");
+    }
+}

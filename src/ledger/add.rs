@@ -497,6 +497,14 @@ pub fn append(path: &Path, entry: &LedgerEntry) -> Result<usize, AppendError> {
             _ => false,
         }
     };
+    if ok && old_len == 0 {
+        // A new file: make its directory entry durable too.
+        if let Some(parent) = path.parent() {
+            if let Ok(d) = std::fs::File::open(parent) {
+                let _ = d.sync_all();
+            }
+        }
+    }
     if !ok {
         return Err(rollback(
             &mut f,

@@ -348,6 +348,14 @@ fn applicants_show_an_id() {
         "王某",
     ];
     refused(&dir, base, "ledger-credentials", "（三）");
+    // An organisation also shows its introduction letter.
+    let out = refused(
+        &dir,
+        &with(base, &["--id-document", "居民身份证 1309xxxx"]),
+        "ledger-credentials",
+        "（三）",
+    );
+    assert!(out.contains("介绍信"), "{out}");
     accepted(
         &dir,
         &with(
@@ -442,6 +450,19 @@ fn page_ranges_must_lie_within_conclusive_documents() {
     assert!(
         out.contains("第 1、2 页"),
         "names the pages outside the conclusive documents:\n{out}"
+    );
+    // Beyond the volume's 4 pages, even absurdly far, is refused (and quickly).
+    refused(
+        &dir,
+        &with(base, &["--scope", "3-9"]),
+        "ledger-scope",
+        "（三）",
+    );
+    refused(
+        &dir,
+        &with(base, &["--scope", "3-4000000000"]),
+        "ledger-scope",
+        "（三）",
     );
     // Page 3 is the decision, page 4 its 送达回证.
     accepted(&dir, &with(base, &["--scope", "3-4"]));

@@ -262,17 +262,33 @@ pub fn check_entry(e: &LedgerEntry, facts: &VolumeFacts) -> Vec<Finding> {
                         "a lawyer presents the court's filing notice, the power of attorney and the practising certificate; list them in credentials",
                     ));
                 }
-            } else if e.id_document.is_empty()
-                && !has(&e.credentials, "", &["身份证", "证件", "营业执照"])
-            {
-                out.push(refuse(
-                    "ledger-credentials",
-                    "（三）",
-                    "申请人查阅缺少有效身份证件".into(),
-                    "the applicant's lookup lacks a valid ID".into(),
-                    "申请人凭单位介绍信及申请人有效身份证件查阅；请填写 id_document",
-                    "an applicant presents an introduction letter and a valid ID; fill in id_document",
-                ));
+            } else {
+                if e.id_document.is_empty()
+                    && !has(&e.credentials, "", &["身份证", "证件", "营业执照"])
+                {
+                    out.push(refuse(
+                        "ledger-credentials",
+                        "（三）",
+                        "申请人查阅缺少有效身份证件".into(),
+                        "the applicant's lookup lacks a valid ID".into(),
+                        "申请人凭单位介绍信及申请人有效身份证件查阅；请填写 id_document",
+                        "an applicant presents an introduction letter and a valid ID; fill in id_document",
+                    ));
+                }
+                // An organisation applies through a person it sends: the unit's letter (or
+                // power of attorney) shows who they read for.
+                if !e.organization.is_empty()
+                    && !has(&e.credentials, "", &["介绍信", "委托书", "公函"])
+                {
+                    out.push(refuse(
+                        "ledger-credentials",
+                        "（三）",
+                        format!("单位申请人（{}）查阅缺少单位介绍信", e.organization),
+                        format!("an organisation applicant ({}) shows no introduction letter", e.organization),
+                        "单位申请查阅的，凭单位介绍信（或授权委托书）及经办人有效身份证件；请在 credentials 中登记",
+                        "an organisation applies with its introduction letter (or power of attorney) and the person's ID; list it in credentials",
+                    ));
+                }
             }
             if let Some(msg) = scope_problem(e, facts) {
                 out.push(refuse(
@@ -315,22 +331,49 @@ fn scope_problem(e: &LedgerEntry, facts: &VolumeFacts) -> Option<(String, String
         return None;
     }
     if let Some(ranges) = page_ranges(scope) {
-        let allowed = facts.conclusive_pages()?;
-        let outside: Vec<String> = ranges
-            .iter()
-            .flat_map(|(a, b)| *a..=*b)
-            .filter(|p| !allowed.iter().any(|(s, t)| p >= s && p <= t))
-            .map(|p| p.to_string())
-            .collect();
+        let Some(allowed) = facts.conclusive_pages() else {
+            // Refusing is the safe side: a range that cannot be checked may hold anything.
+            return Some((
+                "本卷有材料页数未知，无法核对查阅页码是否仅为结论性文件".into(),
+                "some page counts of the volume are unknown, so the page range cannot be checked"
+                    .into(),
+            ));
+        };
+        let total = facts.volume.known_pages();
+        // Count pages without walking a huge range page by page (`1-4000000000`).
+        let mut outside: Vec<String> = Vec::new();
+        let mut outside_count: u64 = 0;
+        let mut beyond = false;
+        for (a, b) in ranges {
+            if b > total {
+                beyond = true;
+            }
+            for p in a..=b.min(total) {
+                if !allowed.iter().any(|(s, t)| p >= *s && p <= *t) {
+                    outside_count += 1;
+                    if outside.len() < 8 {
+                        outside.push(p.to_string());
+                    }
+                }
+            }
+        }
+        if beyond {
+            return Some((
+                format!("查阅范围“{scope}”超出本卷页数（共 {total} 页）"),
+                format!("the scope “{scope}” goes beyond the volume's {total} pages"),
+            ));
+        }
         if outside.is_empty() {
             return None;
         }
+        let list = if outside_count > outside.len() as u64 {
+            format!("{} 等 {outside_count} 页", outside.join("、"))
+        } else {
+            outside.join("、")
+        };
         return Some((
-            format!("查阅范围含非结论性文件的页：第 {} 页", compact(&outside)),
-            format!(
-                "the scope includes pages outside conclusive documents: {}",
-                compact(&outside)
-            ),
+            format!("查阅范围含非结论性文件的页：第 {list} 页"),
+            format!("the scope includes pages outside conclusive documents: {list}"),
         ));
     }
     Some((
@@ -340,14 +383,6 @@ fn scope_problem(e: &LedgerEntry, facts: &VolumeFacts) -> Option<(String, String
             e.category
         ),
     ))
-}
-
-fn compact(pages: &[String]) -> String {
-    if pages.len() > 8 {
-        format!("{} 等 {} 页", pages[..8].join("、"), pages.len())
-    } else {
-        pages.join("、")
-    }
 }
 
 /// The `ledger-*` rules over every ledger of the archive.

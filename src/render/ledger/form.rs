@@ -69,6 +69,54 @@ pub struct Row {
     pub cells: Vec<String>,
     /// True for a blank row (to be filled in by hand).
     pub blank: bool,
+    /// Height in row units of [`ROW_MM`]: 1, or more for an entry too long for one row.
+    pub units: usize,
+    /// `units × ROW_MM`, for the templates.
+    pub height_mm: f32,
+}
+
+/// Height of one row unit in millimetres (room for a handwritten signature).
+pub const ROW_MM: f32 = 15.0;
+
+/// Padding inside a cell, in points (shared by the PDF drawing and the row measuring).
+pub const CELL_PAD: f32 = 1.2;
+
+/// Smallest type (points) an entry is set in before its row grows to two units or more.
+pub const MIN_TEXT_PT: f32 = 5.5;
+
+impl Row {
+    /// A blank row of one unit.
+    pub fn blank() -> Row {
+        Row {
+            cells: vec![String::new(); COLUMNS.len()],
+            blank: true,
+            units: 1,
+            height_mm: ROW_MM,
+        }
+    }
+
+    /// A recorded entry's row, as many units high as its longest cell needs at
+    /// [`MIN_TEXT_PT`] (measured with the PDF's font and line breaker, so the PDF and the
+    /// HTML agree), at most a whole sheet.
+    pub fn entry(cells: Vec<String>) -> Row {
+        use crate::render::pdf::text::{text_box_height, Style, MM};
+        let fits = |units: usize| {
+            cells.iter().zip(COLUMNS).all(|(t, (_, w))| {
+                t.is_empty()
+                    || text_box_height(w * MM, CELL_PAD, &Style::new(MIN_TEXT_PT), t)
+                        <= units as f32 * ROW_MM * MM
+            })
+        };
+        let units = (1..ROWS_PER_PAGE)
+            .find(|u| fits(*u))
+            .unwrap_or(ROWS_PER_PAGE);
+        Row {
+            cells,
+            blank: false,
+            units,
+            height_mm: units as f32 * ROW_MM,
+        }
+    }
 }
 
 /// One sheet.
@@ -190,21 +238,34 @@ pub fn entries(v: &Volume) -> Vec<(&Ledger, &LedgerEntry)> {
 
 /// Lays out rows on sheets: the entries, then blank rows to the end of the sheet, then
 /// `blank_pages` sheets of blank rows. At least one sheet.
-pub fn paginate(mut rows: Vec<Row>, blank_pages: u32) -> Vec<Page> {
-    let filled = rows.len().div_ceil(ROWS_PER_PAGE).max(1);
-    let total = filled + blank_pages as usize;
-    rows.resize(
-        total * ROWS_PER_PAGE,
-        Row {
-            cells: vec![String::new(); COLUMNS.len()],
-            blank: true,
-        },
-    );
-    rows.chunks(ROWS_PER_PAGE)
+pub fn paginate(rows: Vec<Row>, blank_pages: u32) -> Vec<Page> {
+    let mut pages: Vec<Vec<Row>> = vec![Vec::new()];
+    let used = |p: &Vec<Row>| p.iter().map(|r| r.units).sum::<usize>();
+    for r in rows {
+        let cur = pages.last_mut().expect("at least one page");
+        if used(cur) + r.units > ROWS_PER_PAGE {
+            // The entry does not fit: blank rows close this sheet, it starts the next.
+            while used(cur) < ROWS_PER_PAGE {
+                cur.push(Row::blank());
+            }
+            pages.push(Vec::new());
+        }
+        pages.last_mut().expect("at least one page").push(r);
+    }
+    for _ in 0..blank_pages {
+        pages.push(Vec::new());
+    }
+    pages
+        .into_iter()
         .enumerate()
-        .map(|(i, c)| Page {
-            number: i + 1,
-            rows: c.to_vec(),
+        .map(|(i, mut rows)| {
+            while used(&rows) < ROWS_PER_PAGE {
+                rows.push(Row::blank());
+            }
+            Page {
+                number: i + 1,
+                rows,
+            }
         })
         .collect()
 }
@@ -266,10 +327,7 @@ pub fn build(ctx: &Context, v: &Volume) -> std::io::Result<Form> {
     let rows: Vec<Row> = entries(v)
         .into_iter()
         .enumerate()
-        .map(|(i, (_, e))| Row {
-            cells: entry_cells(i + 1, e),
-            blank: false,
-        })
+        .map(|(i, (_, e))| Row::entry(entry_cells(i + 1, e)))
         .collect();
     let entry_count = rows.len();
     let pages = paginate(rows, ctx.options.ledger_blank_pages);
@@ -327,14 +385,32 @@ mod tests {
 
     #[test]
     fn pages_hold_entries_then_blanks() {
-        let row = |b| Row {
-            cells: vec![String::new(); COLUMNS.len()],
-            blank: b,
-        };
+        let units = |p: &Page| p.rows.iter().map(|r| r.units).sum::<usize>();
+        let entry = Row::entry(vec!["1".into(); COLUMNS.len()]);
+        assert_eq!(entry.units, 1);
         assert_eq!(paginate(vec![], 0).len(), 1);
-        let p = paginate(vec![row(false); ROWS_PER_PAGE + 1], 2);
+        let p = paginate(vec![entry.clone(); ROWS_PER_PAGE + 1], 2);
         assert_eq!(p.len(), 4);
         assert!(!p[1].rows[0].blank && p[1].rows[1].blank);
-        assert!(p.iter().all(|p| p.rows.len() == ROWS_PER_PAGE));
+        assert!(p.iter().all(|p| units(p) == ROWS_PER_PAGE));
+    }
+
+    #[test]
+    fn long_entries_take_taller_rows_and_never_split() {
+        let mut cells = vec![String::new(); COLUMNS.len()];
+        cells[15] = "很长的备注".repeat(40);
+        let long = Row::entry(cells);
+        assert!(
+            long.units > 1 && long.units < ROWS_PER_PAGE,
+            "{}",
+            long.units
+        );
+        let short = Row::entry(vec!["1".into(); COLUMNS.len()]);
+        let mut rows = vec![short.clone(); ROWS_PER_PAGE - 1];
+        rows.push(long.clone());
+        let p = paginate(rows, 0);
+        assert_eq!(p.len(), 2, "the long entry moves to the next sheet whole");
+        assert!(p[0].rows.last().is_some_and(|r| r.blank));
+        assert!(!p[1].rows[0].blank && p[1].rows[0].units == long.units);
     }
 }

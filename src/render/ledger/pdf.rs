@@ -5,7 +5,7 @@
 //! type, never cutting text, when an entry is long); blank rows are left empty to be filled
 //! in and signed by hand.
 
-use super::form::{Form, COLUMNS, ROWS_PER_PAGE};
+use super::form::{Form, CELL_PAD, COLUMNS, ROWS_PER_PAGE, ROW_MM};
 use crate::render::pdf::font::Fonts;
 use crate::render::pdf::text::{self, Align, Style, VAlign, A4_H, A4_W, MM};
 use crate::render::RenderError;
@@ -26,14 +26,12 @@ mod geo {
     pub const IDENT_VALUES: [f32; 4] = [26.0, 45.0, 66.0, 42.0];
     pub const TABLE_TOP: f32 = 38.0;
     pub const HEAD_ROW: f32 = 10.0;
-    pub const ROW: f32 = 15.0;
     pub const FOOT_TOP: f32 = 171.0;
     pub const PAGE_NO: f32 = 193.0;
 }
 
 const LINE: f32 = 0.6;
 const THIN: f32 = 0.4;
-const CELL_PAD: f32 = 1.2;
 const GREY: (u8, u8, u8) = (242, 242, 242);
 
 fn mm(v: f32) -> f32 {
@@ -169,11 +167,12 @@ fn draw_table(s: &mut Surface, page: &super::form::Page) {
         head.text(s, 7.5, heading(label), Align::Center);
         x += w;
     }
-    for (r, row) in page.rows.iter().enumerate() {
-        let y = TABLE_TOP + HEAD_ROW + r as f32 * ROW;
+    let mut y = TABLE_TOP + HEAD_ROW;
+    for row in &page.rows {
+        let h = row.units as f32 * ROW_MM;
         let mut x = MARGIN;
         for (c, (_, w)) in COLUMNS.iter().enumerate() {
-            let b = cell(x, y, *w, ROW);
+            let b = cell(x, y, *w, h);
             b.stroke(s, LINE);
             if let Some(t) = row.cells.get(c) {
                 // 序号, 是否复印 and 份数 are short: centred.
@@ -186,6 +185,7 @@ fn draw_table(s: &mut Surface, page: &super::form::Page) {
             }
             x += w;
         }
+        y += h;
     }
 }
 
@@ -219,7 +219,10 @@ pub fn render(f: &Form) -> Result<Vec<u8>, RenderError> {
             "the embedded font cannot be read",
         ));
     }
-    debug_assert!(f.pages.iter().all(|p| p.rows.len() == ROWS_PER_PAGE));
+    debug_assert!(f
+        .pages
+        .iter()
+        .all(|p| p.rows.iter().map(|r| r.units).sum::<usize>() == ROWS_PER_PAGE));
     let mut doc = krilla::Document::new();
     doc.set_metadata(
         krilla::metadata::Metadata::new()

@@ -406,6 +406,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn english_clause_numbers() {
+        assert_eq!(clause_en("（三）"), "(3)");
+        assert_eq!(clause_en("（七）"), "(7)");
+        assert_eq!(clause_en(""), "");
+    }
+
+    #[test]
     fn parses_page_ranges() {
         assert_eq!(page_ranges("1-12,25"), Some(vec![(1, 12), (25, 25)]));
         assert_eq!(page_ranges("第25-27页"), Some(vec![(25, 27)]));

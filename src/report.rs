@@ -74,7 +74,16 @@ pub fn finding_text(
             {
                 let _ = writeln!(s, "{pad} |");
                 // Never echo control characters (a hostile file must not drive the terminal).
-                let line: String = line.chars().map(|c| if c.is_control() && c != '\t' { '\u{FFFD}' } else { c }).collect();
+                let line: String = line
+                    .chars()
+                    .map(|c| {
+                        if c.is_control() && c != '\t' {
+                            '\u{FFFD}'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
                 let _ = writeln!(s, "{} | {}", f.line, line);
                 let col = f.column.max(1) as usize;
                 // Columns count characters; wide (CJK) characters take two cells.

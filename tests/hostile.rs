@@ -59,28 +59,62 @@ fn copy_dir(from: &Path, to: &Path) {
 /// Asserts a rejected archive: findings or a clear error, no panic, nothing written.
 fn assert_rejected(root: &Path, name: &str) {
     let limit = Duration::from_secs(120);
-    let (code, stdout, stderr) = run(&[os("check"), root.as_os_str(), os("--format"), os("json")], limit);
+    let (code, stdout, stderr) = run(
+        &[os("check"), root.as_os_str(), os("--format"), os("json")],
+        limit,
+    );
     assert!(!stderr.contains("panicked"), "{name}: panic: {stderr}");
-    assert!(code == 1 || code == 2, "{name}: check exit {code}\n{stdout}\n{stderr}");
+    assert!(
+        code == 1 || code == 2,
+        "{name}: check exit {code}\n{stdout}\n{stderr}"
+    );
     if code == 1 {
-        let v: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{name}: bad JSON {e}: {stdout}"));
+        let v: serde_json::Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{name}: bad JSON {e}: {stdout}"));
         let findings = v["findings"].as_array().expect("findings");
-        assert!(findings.iter().any(|f| f["severity"] == "error"), "{name}: exit 1 without an error finding");
+        assert!(
+            findings.iter().any(|f| f["severity"] == "error"),
+            "{name}: exit 1 without an error finding"
+        );
         for f in findings {
-            assert!(f["rule"].as_str().is_some_and(|r| !r.is_empty()), "{name}: finding without rule");
-            assert!(!f["message"].as_str().unwrap_or("").is_empty(), "{name}: empty message");
-            assert!(!f["help"].as_str().unwrap_or("").is_empty(), "{name}: empty help");
+            assert!(
+                f["rule"].as_str().is_some_and(|r| !r.is_empty()),
+                "{name}: finding without rule"
+            );
+            assert!(
+                !f["message"].as_str().unwrap_or("").is_empty(),
+                "{name}: empty message"
+            );
+            assert!(
+                !f["help"].as_str().unwrap_or("").is_empty(),
+                "{name}: empty help"
+            );
         }
     } else {
-        assert!(!stderr.trim().is_empty(), "{name}: exit 2 without a message");
+        assert!(
+            !stderr.trim().is_empty(),
+            "{name}: exit 2 without a message"
+        );
     }
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let (code, _, stderr) = run(&[os("build"), root.as_os_str(), os("-o"), out.as_os_str()], limit);
-    assert!(!stderr.contains("panicked"), "{name}: build panic: {stderr}");
-    assert!(code == 1 || code == 2, "{name}: build exit {code}: {stderr}");
+    let (code, _, stderr) = run(
+        &[os("build"), root.as_os_str(), os("-o"), out.as_os_str()],
+        limit,
+    );
+    assert!(
+        !stderr.contains("panicked"),
+        "{name}: build panic: {stderr}"
+    );
+    assert!(
+        code == 1 || code == 2,
+        "{name}: build exit {code}: {stderr}"
+    );
     assert!(!out.exists(), "{name}: build wrote output despite errors");
-    assert!(!root.join("_site").exists(), "{name}: build wrote into the source tree");
+    assert!(
+        !root.join("_site").exists(),
+        "{name}: build wrote into the source tree"
+    );
 }
 
 /// Finds executable or remote content in generated HTML / JS.
@@ -101,13 +135,19 @@ fn unsafe_markup(html: &str) -> Option<String> {
         }
         if tag.starts_with("<script") {
             if !tag.contains(" src=") || !lower[i..].trim_start().starts_with("</script>") {
-                return Some(format!("inline script: {}", &html[start..(end + 1).min(html.len())]));
+                return Some(format!(
+                    "inline script: {}",
+                    &html[start..(end + 1).min(html.len())]
+                ));
             }
         }
         // Attributes: on* handlers and dangerous URLs.
         for (k, _) in tag.match_indices(" on") {
             let rest = &tag[k + 3..];
-            let name: String = rest.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .collect();
             if !name.is_empty() && rest[name.len()..].trim_start().starts_with('=') {
                 return Some(format!("event handler on{name}: {tag}"));
             }
@@ -119,7 +159,15 @@ fn unsafe_markup(html: &str) -> Option<String> {
                 }
                 let v = tag[k + attr.len()..].trim_start_matches(['"', '\'', ' ']);
                 let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
-                for bad in ["javascript:", "vbscript:", "data:text", "http:", "https:", "//", "file:"] {
+                for bad in [
+                    "javascript:",
+                    "vbscript:",
+                    "data:text",
+                    "http:",
+                    "https:",
+                    "//",
+                    "file:",
+                ] {
                     if v.starts_with(bad) {
                         return Some(format!("{attr}{bad} in {tag}"));
                     }
@@ -134,7 +182,16 @@ fn assert_accepted(root: &Path, name: &str) {
     let limit = Duration::from_secs(180);
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let (code, _, stderr) = run(&[os("build"), root.as_os_str(), os("-o"), out.as_os_str(), os("-q")], limit);
+    let (code, _, stderr) = run(
+        &[
+            os("build"),
+            root.as_os_str(),
+            os("-o"),
+            out.as_os_str(),
+            os("-q"),
+        ],
+        limit,
+    );
     assert!(!stderr.contains("panicked"), "{name}: panic: {stderr}");
     assert_eq!(code, 0, "{name}: build failed: {stderr}");
     for e in walkdir::WalkDir::new(&out) {
@@ -149,15 +206,27 @@ fn assert_accepted(root: &Path, name: &str) {
         }
         if ext == "js" {
             let text = std::fs::read_to_string(p).unwrap().to_ascii_lowercase();
-            assert!(!text.contains("<script") && !text.contains("</script"), "{name}: {}: raw <script in JS", p.display());
-            assert!(!text.contains("javascript:alert"), "{name}: {}: user javascript: URL survives in JS", p.display());
+            assert!(
+                !text.contains("<script") && !text.contains("</script"),
+                "{name}: {}: raw <script in JS",
+                p.display()
+            );
+            assert!(
+                !text.contains("javascript:alert"),
+                "{name}: {}: user javascript: URL survives in JS",
+                p.display()
+            );
         }
     }
 }
 
 #[test]
 fn the_hostile_corpus_is_large_and_handled() {
-    let mut names: Vec<String> = std::fs::read_dir(hostile()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(hostile())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     assert!(names.len() >= 100, "corpus has {} archives", names.len());
     for name in &names {
@@ -172,12 +241,24 @@ fn the_hostile_corpus_is_large_and_handled() {
 
 fn base_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&hostile().join("accept-124-same-file-twice").parent().unwrap().join(first_accept()), tmp.path());
+    copy_dir(
+        &hostile()
+            .join("accept-124-same-file-twice")
+            .parent()
+            .unwrap()
+            .join(first_accept()),
+        tmp.path(),
+    );
     tmp
 }
 
 fn first_accept() -> String {
-    let mut names: Vec<String> = std::fs::read_dir(hostile()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.contains("xss-title-00")).collect();
+    let mut names: Vec<String> = std::fs::read_dir(hostile())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("xss-title-00"))
+        .collect();
     names.sort();
     names.remove(0)
 }
@@ -194,7 +275,13 @@ fn names_and_links_git_cannot_hold() {
     use std::os::unix::ffi::OsStrExt;
     // A file name that is not UTF-8, listed through a glob.
     let t = base_copy();
-    std::fs::write(t.path().join("case").join(std::ffi::OsStr::from_bytes(b"bad-\xff\xfe.md")), "# x\n").unwrap();
+    std::fs::write(
+        t.path()
+            .join("case")
+            .join(std::ffi::OsStr::from_bytes(b"bad-\xff\xfe.md")),
+        "# x\n",
+    )
+    .unwrap();
     replace_in_manifest(t.path(), "file: b.md", "files: [\"bad-*\"]");
     assert_rejected(t.path(), "non-utf8-name");
     // A file name with a newline.
@@ -247,5 +334,8 @@ fn the_scanner_catches_what_it_must() {
     assert!(unsafe_markup("<a href=\"javascript:alert(1)\">").is_some());
     assert!(unsafe_markup("<img src=\"https://x/y.png\">").is_some());
     assert!(unsafe_markup("<img src='//x/y.png'>").is_some());
-    assert!(unsafe_markup("<script src=\"../app.js\"></script><p>&lt;script&gt;</p><a href=\"m01.html\">x</a>").is_none());
+    assert!(unsafe_markup(
+        "<script src=\"../app.js\"></script><p>&lt;script&gt;</p><a href=\"m01.html\">x</a>"
+    )
+    .is_none());
 }

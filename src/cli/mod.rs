@@ -12,7 +12,7 @@ use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
+pub(crate) const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
 
 /// 案卷（anjuan）：把行政执法案件文件夹整理、检查并生成归档案卷（网页版、装订 PDF、查阅台账）
 #[derive(Parser, Debug)]
@@ -133,6 +133,12 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::render::html::export::ThemeAction,
     },
+    /// The lookup and copy ledger.
+    #[command(about = "查阅（复印）台账：ledger add 登记一次查阅，ledger list 列出记录", help_template = HELP_TEMPLATE, subcommand_help_heading = "命令", subcommand_value_name = "命令", next_help_heading = "选项")]
+    Ledger {
+        #[command(subcommand)]
+        action: crate::ledger::cli::LedgerAction,
+    },
 }
 
 /// `profiles` actions.
@@ -231,7 +237,10 @@ pub fn main() -> i32 {
             root.as_deref(),
             resolve_lang(flag.as_deref(), None),
         ),
-        Command::Theme { action } => crate::render::html::export::run(action, resolve_lang(flag.as_deref(), None)),
+        Command::Theme { action } => {
+            crate::render::html::export::run(action, resolve_lang(flag.as_deref(), None))
+        }
+        Command::Ledger { action } => crate::ledger::cli::run(&action, flag.as_deref()),
     }
 }
 

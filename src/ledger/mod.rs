@@ -3,6 +3,11 @@
 //! Parsing keeps every entry's position so `check` can point at the offending line; the rules
 //! are shared by `check` (on existing ledgers) and `ledger add` (before appending).
 
+pub mod add;
+pub mod cli;
+pub mod emit;
+pub mod list;
+pub mod locate;
 pub mod rules;
 
 use crate::finding::Finding;

@@ -89,6 +89,16 @@ fn has(creds: &[String], id_document: &str, needles: &[&str]) -> bool {
         .any(|n| creds.iter().any(|c| c.contains(n)) || id_document.contains(n))
 }
 
+/// `（三）` → `(3)` for English messages.
+fn clause_en(clause: &str) -> String {
+    const NUMS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    let inner = clause.trim_start_matches('（').trim_end_matches('）');
+    match NUMS.iter().position(|n| *n == inner) {
+        Some(i) => format!("({})", i + 1),
+        None => String::new(),
+    }
+}
+
 /// A refusal: rule id, the sub-clause of 第八条, message and help.
 fn refuse(
     rule: &'static str,
@@ -102,7 +112,7 @@ fn refuse(
         rule,
         t!(
             format!("{zh}（办法 第八条{clause}）"),
-            format!("{en} (Art. 8{clause})")
+            format!("{en} (Measures Art. 8{})", clause_en(clause))
         ),
         t!(help_zh, help_en),
     )
@@ -211,17 +221,20 @@ pub fn check_entry(e: &LedgerEntry, facts: &VolumeFacts) -> Vec<Finding> {
             let id = !e.id_document.is_empty() || has(&e.credentials, "", &["证"]);
             if !letter || !id {
                 let mut l = Vec::new();
+                let mut l_en = Vec::new();
                 if !letter {
                     l.push("有关文件或单位介绍信");
+                    l_en.push("an official document or introduction letter");
                 }
                 if !id {
                     l.push("相关人员有效证件");
+                    l_en.push("a valid ID");
                 }
                 out.push(refuse(
                     "ledger-credentials",
                     "（二）",
                     format!("有关机关查阅缺少凭证：{}", l.join("、")),
-                    format!("a public body's lookup lacks: {}", if letter { "a valid ID" } else { "an official letter or document" }),
+                    format!("a public body's lookup lacks: {}", l_en.join(" and ")),
                     "纪检、公安、检察、审判、司法行政、国家安全、审计等单位凭有关文件、单位介绍信、相关人员有效证件查阅；请在 credentials 和 id_document 中登记",
                     "public bodies present an official document or introduction letter and a valid ID; record them in credentials and id_document",
                 ));
@@ -249,17 +262,33 @@ pub fn check_entry(e: &LedgerEntry, facts: &VolumeFacts) -> Vec<Finding> {
                         "a lawyer presents the court's filing notice, the power of attorney and the practising certificate; list them in credentials",
                     ));
                 }
-            } else if e.id_document.is_empty()
-                && !has(&e.credentials, "", &["身份证", "证件", "营业执照"])
-            {
-                out.push(refuse(
-                    "ledger-credentials",
-                    "（三）",
-                    "申请人查阅缺少有效身份证件".into(),
-                    "the applicant's lookup lacks a valid ID".into(),
-                    "申请人凭单位介绍信及申请人有效身份证件查阅；请填写 id_document",
-                    "an applicant presents an introduction letter and a valid ID; fill in id_document",
-                ));
+            } else {
+                if e.id_document.is_empty()
+                    && !has(&e.credentials, "", &["身份证", "证件", "营业执照"])
+                {
+                    out.push(refuse(
+                        "ledger-credentials",
+                        "（三）",
+                        "申请人查阅缺少有效身份证件".into(),
+                        "the applicant's lookup lacks a valid ID".into(),
+                        "申请人凭单位介绍信及申请人有效身份证件查阅；请填写 id_document",
+                        "an applicant presents an introduction letter and a valid ID; fill in id_document",
+                    ));
+                }
+                // An organisation applies through a person it sends: the unit's letter (or
+                // power of attorney) shows who they read for.
+                if !e.organization.is_empty()
+                    && !has(&e.credentials, "", &["介绍信", "委托书", "公函"])
+                {
+                    out.push(refuse(
+                        "ledger-credentials",
+                        "（三）",
+                        format!("单位申请人（{}）查阅缺少单位介绍信", e.organization),
+                        format!("an organisation applicant ({}) shows no introduction letter", e.organization),
+                        "单位申请查阅的，凭单位介绍信（或授权委托书）及经办人有效身份证件；请在 credentials 中登记",
+                        "an organisation applies with its introduction letter (or power of attorney) and the person's ID; list it in credentials",
+                    ));
+                }
             }
             if let Some(msg) = scope_problem(e, facts) {
                 out.push(refuse(
@@ -272,6 +301,18 @@ pub fn check_entry(e: &LedgerEntry, facts: &VolumeFacts) -> Vec<Finding> {
                 ));
             }
         }
+        // 第八条（五）: the body's own retrieval request (调卷函, 协助调取通知 …) is what the
+        // archive keeps on record; without one nothing shows who asked.
+        "复议诉讼机关" if e.credentials.is_empty() => {
+            out.push(refuse(
+                "ledger-credentials",
+                "（五）",
+                "复议诉讼机关调取案卷未登记调卷凭证".into(),
+                "a review or court body's retrieval records no retrieval letter".into(),
+                "行政复议机关、审判机关、司法行政机关调取案卷的，按其要求办理并登记调卷函等凭证；请在 credentials 中登记",
+                "review bodies and courts retrieve a file on their own request letter (调卷函); list it in credentials",
+            ));
+        }
         _ => {}
     }
     out
@@ -279,26 +320,60 @@ pub fn check_entry(e: &LedgerEntry, facts: &VolumeFacts) -> Vec<Finding> {
 
 fn scope_problem(e: &LedgerEntry, facts: &VolumeFacts) -> Option<(String, String)> {
     let scope = e.scope.trim();
-    if scope.is_empty() || scope == "结论性文件" || scope == "结论性文书" {
+    if scope.is_empty() {
+        // Without a scope nothing shows the reading stayed within conclusive documents.
+        return Some((
+            format!("{}查阅未登记查阅范围", e.category),
+            format!("a lookup by a {} records no scope", e.category),
+        ));
+    }
+    if scope == "结论性文件" || scope == "结论性文书" {
         return None;
     }
     if let Some(ranges) = page_ranges(scope) {
-        let allowed = facts.conclusive_pages()?;
-        let outside: Vec<String> = ranges
-            .iter()
-            .flat_map(|(a, b)| *a..=*b)
-            .filter(|p| !allowed.iter().any(|(s, t)| p >= s && p <= t))
-            .map(|p| p.to_string())
-            .collect();
+        let Some(allowed) = facts.conclusive_pages() else {
+            // Refusing is the safe side: a range that cannot be checked may hold anything.
+            return Some((
+                "本卷有材料页数未知，无法核对查阅页码是否仅为结论性文件".into(),
+                "some page counts of the volume are unknown, so the page range cannot be checked"
+                    .into(),
+            ));
+        };
+        let total = facts.volume.known_pages();
+        // Count pages without walking a huge range page by page (`1-4000000000`).
+        let mut outside: Vec<String> = Vec::new();
+        let mut outside_count: u64 = 0;
+        let mut beyond = false;
+        for (a, b) in ranges {
+            if b > total {
+                beyond = true;
+            }
+            for p in a..=b.min(total) {
+                if !allowed.iter().any(|(s, t)| p >= *s && p <= *t) {
+                    outside_count += 1;
+                    if outside.len() < 8 {
+                        outside.push(p.to_string());
+                    }
+                }
+            }
+        }
+        if beyond {
+            return Some((
+                format!("查阅范围“{scope}”超出本卷页数（共 {total} 页）"),
+                format!("the scope “{scope}” goes beyond the volume's {total} pages"),
+            ));
+        }
         if outside.is_empty() {
             return None;
         }
+        let list = if outside_count > outside.len() as u64 {
+            format!("{} 等 {outside_count} 页", outside.join("、"))
+        } else {
+            outside.join("、")
+        };
         return Some((
-            format!("查阅范围含非结论性文件的页：第 {} 页", compact(&outside)),
-            format!(
-                "the scope includes pages outside conclusive documents: {}",
-                compact(&outside)
-            ),
+            format!("查阅范围含非结论性文件的页：第 {list} 页"),
+            format!("the scope includes pages outside conclusive documents: {list}"),
         ));
     }
     Some((
@@ -308,14 +383,6 @@ fn scope_problem(e: &LedgerEntry, facts: &VolumeFacts) -> Option<(String, String
             e.category
         ),
     ))
-}
-
-fn compact(pages: &[String]) -> String {
-    if pages.len() > 8 {
-        format!("{} 等 {} 页", pages[..8].join("、"), pages.len())
-    } else {
-        pages.join("、")
-    }
 }
 
 /// The `ledger-*` rules over every ledger of the archive.
@@ -337,6 +404,13 @@ pub fn check_archive(a: &Archive, _: Mode) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn english_clause_numbers() {
+        assert_eq!(clause_en("（三）"), "(3)");
+        assert_eq!(clause_en("（七）"), "(7)");
+        assert_eq!(clause_en(""), "");
+    }
 
     #[test]
     fn parses_page_ranges() {

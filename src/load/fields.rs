@@ -27,7 +27,9 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     if s.len() != 10 {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().filter(plausible)
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(plausible)
 }
 
 /// Enforcement files are from this world: a year outside 1950–2200 is a typo.
@@ -48,7 +50,10 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
         .ok()
         .or_else(|| parse_date(s).and_then(|d| d.and_hms_opt(0, 0, 0)))?;
-    china_offset().from_local_datetime(&naive).single().filter(|d| plausible(&d.date_naive()))
+    china_offset()
+        .from_local_datetime(&naive)
+        .single()
+        .filter(|d| plausible(&d.date_naive()))
 }
 
 impl Fields {

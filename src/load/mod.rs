@@ -130,7 +130,10 @@ pub fn read_manifest(abs: &Path, rel: &str) -> Result<String, Finding> {
                 .filter(|b| **b == b'\n')
                 .count() as u32;
             let (zh, en) = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-                ("清单文件是 UTF-16 编码，不是 UTF-8", "the manifest is UTF-16, not UTF-8")
+                (
+                    "清单文件是 UTF-16 编码，不是 UTF-8",
+                    "the manifest is UTF-16, not UTF-8",
+                )
             } else if gb_errors {
                 ("清单文件不是 UTF-8 编码", "the manifest is not UTF-8")
             } else {

@@ -133,13 +133,13 @@ fn unsafe_markup(html: &str) -> Option<String> {
         if tag.starts_with("<!--") || tag.starts_with("<!doctype") || tag.starts_with("</") {
             continue;
         }
-        if tag.starts_with("<script") {
-            if !tag.contains(" src=") || !lower[i..].trim_start().starts_with("</script>") {
-                return Some(format!(
-                    "inline script: {}",
-                    &html[start..(end + 1).min(html.len())]
-                ));
-            }
+        if tag.starts_with("<script")
+            && (!tag.contains(" src=") || !lower[i..].trim_start().starts_with("</script>"))
+        {
+            return Some(format!(
+                "inline script: {}",
+                &html[start..(end + 1).min(html.len())]
+            ));
         }
         // Attributes: on* handlers and dangerous URLs.
         for (k, _) in tag.match_indices(" on") {

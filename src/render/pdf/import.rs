@@ -229,8 +229,23 @@ impl Import {
         }
         for obj in self.doc.objects.values_mut() {
             walk_dicts(obj, &mut |d| {
-                for key in [b"AA".as_slice(), b"JS".as_slice(), b"OpenAction".as_slice()] {
+                for key in [b"AA".as_slice(), b"JS".as_slice()] {
                     if d.remove(key).is_some() {
+                        js += 1;
+                    }
+                }
+                // An OpenAction is often just "open at page 1" (a destination array): drop it
+                // silently; count it only when it is a script or a launch.
+                if let Some(open) = d.remove(b"OpenAction") {
+                    let active = match &open {
+                        Object::Dictionary(ad) => matches!(
+                            ad.get(b"S").ok().and_then(|s| s.as_name().ok()),
+                            Some(b"JavaScript" | b"Launch" | b"ImportData" | b"Rendition")
+                        ),
+                        Object::Reference(r) => bad.contains(r),
+                        _ => false,
+                    };
+                    if active {
                         js += 1;
                     }
                 }

@@ -152,20 +152,7 @@ pub struct ExportArgs {
     pub root: Option<PathBuf>,
 }
 
-fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(ch),
-        }
-    }
-    o
-}
+use crate::render::escape_html as esc;
 
 /// One row of the 移送清单.
 pub struct ListRow {

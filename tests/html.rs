@@ -276,7 +276,7 @@ fn sample_archive_builds_the_documented_layout() {
         pdf.contains("<iframe class=\"pdf-viewer\" src=\"files/05-") && pdf.contains("打开 PDF")
     );
     assert!(
-        pdf.contains("第 10-12 页"),
+        pdf.contains("第 11-13 页"),
         "PDF 页号 range from the shared paging"
     );
     let audio = read(&out.join("2024-QZ-0005/m04.html"));

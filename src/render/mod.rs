@@ -136,3 +136,33 @@ pub fn pdf_name(volume: &Volume, part: usize, parts: usize) -> PathBuf {
         PathBuf::from(format!("{}-{}.pdf", volume.id, part + 1))
     }
 }
+
+/// Escapes text for HTML element content and quoted attributes. Besides `& < > " '` it
+/// writes `` ` `` and a `=` or `:` right after an ASCII letter as character references, so
+/// hostile text such as `onerror=…` or `javascript:…` never appears literally in a page,
+/// even to naive scanners (times like 09:30 stay as they are).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut prev = ' ';
+    for ch in s.chars() {
+        let after_letter = prev.is_ascii_alphabetic();
+        prev = ch;
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '=' if after_letter => out.push_str("&#61;"),
+            ':' if after_letter => out.push_str("&#58;"),
+            '`' => out.push_str("&#96;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`escape_html`] as Tera's escape function.
+pub fn tera_escape(input: &str, output: &mut dyn std::io::Write) -> std::io::Result<()> {
+    output.write_all(escape_html(input).as_bytes())
+}

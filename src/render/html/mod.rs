@@ -208,6 +208,7 @@ pub fn encode_path(path: &str) -> String {
 /// Builds the template engine over the theme's `templates/*.html`.
 fn templates(theme: &Theme) -> Result<tera::Tera, RenderError> {
     let mut tera = tera::Tera::default();
+    tera.set_escape_fn(crate::render::tera_escape);
     let mut list = Vec::new();
     for name in theme.files.keys() {
         if let Some(short) = name.strip_prefix("templates/") {
@@ -258,7 +259,11 @@ fn render<T: Serialize>(tera: &tera::Tera, name: &str, page: &T) -> Result<Strin
 /// Copies the theme's static files (everything but templates and its README) to `dir`.
 fn write_assets(theme: &Theme, dir: &Path) -> Result<(), RenderError> {
     for (rel, bytes) in &theme.files {
-        if rel.starts_with("templates/") || !rel.contains('/') && rel.ends_with(".md") {
+        // Only static assets: templates (the dossier's and the ledger's) stay inside the tool.
+        let is_static = ["css/", "js/", "img/", "images/", "fonts/"]
+            .iter()
+            .any(|d| rel.starts_with(d));
+        if !is_static {
             continue;
         }
         if rel
@@ -838,21 +843,7 @@ fn markdown_links(c: &Case, ci: usize, layout: &Layout) -> BTreeMap<String, mark
     t
 }
 
-/// Escapes text for HTML element content and double-quoted attributes.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::render::escape_html;
 
 #[cfg(test)]
 mod tests {

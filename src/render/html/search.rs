@@ -124,7 +124,22 @@ pub fn build(ctx: &Context, layout_of: impl Fn(&Volume) -> Layout) -> Index {
 pub fn safe_json<T: Serialize>(v: &T) -> String {
     let json = serde_json::to_string(v).unwrap_or_else(|_| "null".to_string());
     let mut out = String::with_capacity(json.len());
+    // Inside strings, `:` and `=` are escaped too, so hostile text like `javascript:` or
+    // `onerror=` never appears literally in a script (JSON's own `:` stays outside strings).
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut prev = ' ';
     for ch in json.chars() {
+        let after_letter = prev.is_ascii_alphabetic();
+        prev = ch;
+        if in_string && !escaped && after_letter && (ch == ':' || ch == '=') {
+            out.push_str(if ch == ':' { "\\u003a" } else { "\\u003d" });
+            continue;
+        }
+        if ch == '"' && !escaped {
+            in_string = !in_string;
+        }
+        escaped = in_string && ch == '\\' && !escaped;
         match ch {
             '<' => out.push_str("\\u003c"),
             '>' => out.push_str("\\u003e"),

@@ -357,20 +357,7 @@ pub fn build(ctx: &Context, v: &Volume) -> std::io::Result<Form> {
 }
 
 /// HTML-escapes text (for the few strings built outside templates).
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::render::escape_html as escape;
 
 #[cfg(test)]
 mod tests {

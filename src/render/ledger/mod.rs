@@ -37,6 +37,7 @@ fn render_template(
     context: &tera::Context,
 ) -> Result<String, RenderError> {
     let mut tera = tera::Tera::new();
+    tera.set_escape_fn(crate::render::tera_escape);
     tera.add_raw_template(rel, theme_text(ctx, rel)?)
         .map_err(|e| {
             RenderError::msg(

@@ -7,6 +7,7 @@
 pub mod build;
 pub mod check;
 pub mod cli;
+pub mod export;
 pub mod finding;
 pub mod i18n;
 pub mod ledger;

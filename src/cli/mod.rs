@@ -97,6 +97,9 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<ProfilesAction>,
     },
+    /// Exports what one requester may see.
+    #[command(about = "导出：按对象（法院、复议机关、有关机关、申请人、代理律师）筛选材料，生成封装包和移送清单", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Export(crate::export::ExportArgs),
     /// Verifies sealed packages.
     #[command(about = "校验封装包：检查完整性和校验值，列出每个被改动、缺失、添加或改名的文件", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Verify {
@@ -226,6 +229,7 @@ pub fn main() -> i32 {
         Command::Profiles { root, action } => {
             run_profiles(&root, action, resolve_lang(flag.as_deref(), None))
         }
+        Command::Export(args) => crate::export::run(args, flag.as_deref()),
         Command::Verify { path, fast, format } => {
             run_verify(&path, fast, format, resolve_lang(flag.as_deref(), None))
         }

@@ -118,7 +118,8 @@ pub struct AddArgs {
 
 /// The only place the tool reads the clock: the default of `--at`, in the machine's local
 /// offset, to the second.
-fn now() -> DateTime<FixedOffset> {
+/// The current local time: the one place the tool reads the clock (ledger entries).
+pub fn now() -> DateTime<FixedOffset> {
     use chrono::Timelike;
     let n = chrono::Local::now().fixed_offset();
     n.with_nanosecond(0).unwrap_or(n)

@@ -52,7 +52,13 @@ impl Renderer for PdfRenderer {
         let parts = paging.parts.len();
         let mut findings = Vec::new();
         for pi in 0..parts {
-            let (bytes, mut f) = bind_part(ctx.archive, volume, &paging, pi)?;
+            let (bytes, mut f) = bind_part(
+                ctx.archive,
+                volume,
+                &paging,
+                pi,
+                ctx.options.keep_numbers.is_some(),
+            )?;
             findings.append(&mut f);
             write_file(&dir.join(pdf_name(volume, pi, parts)), &bytes)?;
         }
@@ -139,6 +145,7 @@ fn bind_part(
     volume: &Volume,
     paging: &Paging,
     pi: usize,
+    keep_numbers: bool,
 ) -> Result<(Vec<u8>, Vec<Finding>), RenderError> {
     let fonts = Fonts::get().ok_or_else(|| {
         RenderError::msg("内置字体无法解析", "the embedded font cannot be parsed")
@@ -299,7 +306,13 @@ fn bind_part(
     let mut landed = Vec::new();
     let mut index = front;
     let mut number = offset;
-    for pages in &mut material_pages {
+    for (k, pages) in material_pages.iter_mut().enumerate() {
+        // A partial export keeps the original volume's numbers, gaps and all.
+        if keep_numbers {
+            if let Some(f) = part.items.get(k).and_then(|pl| pl.first) {
+                number = f - 1;
+            }
+        }
         let first_index = index;
         let first = if pages.is_empty() {
             None
@@ -318,7 +331,11 @@ fn bind_part(
             last,
         });
     }
-    let total_numbered = number - offset;
+    let total_numbered = if keep_numbers {
+        material_pages.iter().map(|p| p.len() as u32).sum()
+    } else {
+        number - offset
+    };
     let toc_pages = forms::toc(&code, &entries_for(&landed));
 
     // ---- Cover and 备考表 ----------------------------------------------------------------

@@ -884,7 +884,7 @@ fn pdf_words(pdf: &Path, page: u32) -> Vec<(f32, f32, f32, String)> {
 #[test]
 fn ledger_html_is_self_contained_and_printable() {
     let (_t, root) = sample();
-    let out = build(&root, &[]);
+    let out = build(&root, &["--only", "package"]);
     let html = std::fs::read_to_string(out.join("2024-0012/ledger.html")).unwrap();
     assert!(html.contains("size: A4 landscape"));
     // The shared escaper writes the scheme-like "anjuan:" as "anjuan&#58;"; a browser shows the same text.
@@ -905,11 +905,28 @@ fn ledger_html_is_self_contained_and_printable() {
     for bad in ["src=\"http", "href=\"http", "@import", "url(http"] {
         assert!(!html.contains(bad), "external reference {bad}");
     }
-    // The QR digest is the SHA-256 of the volume's case.yaml (documented in render::ledger::qr).
-    let bytes = std::fs::read(root.join(CASE).join("case.yaml")).unwrap();
+    // The QR digest is the SHA-256 of the sealed package's manifest-sha256.txt
+    // (documented in render::ledger::qr).
     use sha2::Digest;
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(out.join("2024-0012.zip")).unwrap()).unwrap();
+    let name = (0..zip.len())
+        .map(|i| zip.by_index(i).unwrap().name().unwrap().to_string())
+        .find(|n| n.ends_with("/manifest-sha256.txt") && !n.ends_with("/tagmanifest-sha256.txt"))
+        .expect("package manifest");
+    let mut manifest = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name(&name).unwrap(), &mut manifest).unwrap();
+    let hex = hex::encode(sha2::Sha256::digest(&manifest));
+    let unescaped = html.replace("&#58;", ":");
+    assert!(unescaped.contains(&format!("anjuan:2024-0012:sha256:{hex}")));
+    // Without a package the digest is that of the volume's case.yaml.
+    let bytes = std::fs::read(root.join(CASE).join("case.yaml")).unwrap();
     let hex = hex::encode(sha2::Sha256::digest(&bytes));
-    assert!(html.contains(&format!("anjuan:2024-0012:sha256:{hex}")));
+    let out2 = build(&root, &[]);
+    let html2 = std::fs::read_to_string(out2.join("2024-0012/ledger.html")).unwrap();
+    assert!(html2
+        .replace("&#58;", ":")
+        .contains(&format!("anjuan:2024-0012:sha256:{hex}")));
     // A volume without entries still gets a sheet of blank rows.
     let other = std::fs::read_to_string(out.join("2024-0031/ledger.html")).unwrap();
     assert_eq!(other.matches("<tr class=\"blank\">").count(), 8);

@@ -235,27 +235,6 @@ pub fn entries_below(dir: &Path, prefix: &str) -> std::io::Result<Vec<Entry>> {
     Ok(out)
 }
 
-/// The SHA-256 that identifies a volume before it is sealed: over the bytes of its
-/// manifests (volume.yaml / case.yaml files and ledgers, in binding order). Printed in the
-/// ledger's QR code until the package manifest exists.
-pub fn manifests_digest(volume: &crate::model::Volume) -> String {
-    let mut h = Sha256::new();
-    let mut files: Vec<PathBuf> = Vec::new();
-    if volume.kind == crate::model::VolumeKind::Combined {
-        files.push(volume.dir_abs.join(crate::load::VOLUME_FILE));
-    }
-    for c in &volume.cases {
-        files.push(c.dir_abs.join(crate::load::CASE_FILE));
-    }
-    for f in files {
-        if let Ok(b) = std::fs::read(&f) {
-            h.update((b.len() as u64).to_le_bytes());
-            h.update(&b);
-        }
-    }
-    hex::encode(h.finalize())
-}
-
 /// Files in a volume's output folder that are not sealed: the ledger forms record lookups of
 /// the sealed volume and carry its digest, so they live beside the package, not inside.
 pub const UNSEALED: &[&str] = &["ledger.html", "ledger.pdf"];

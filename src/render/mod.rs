@@ -53,12 +53,12 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     /// What identifies a volume on paper (the ledger's QR code): the SHA-256 of its package
-    /// manifest when sealed, else of its manifest files.
-    pub fn seal_digest(&self, v: &Volume) -> String {
+    /// manifest when sealed, else of its manifest files (see `ledger::qr`).
+    pub fn seal_digest(&self, v: &Volume) -> std::io::Result<String> {
         if let Some(d) = self.seals.lock().ok().and_then(|m| m.get(&v.id).cloned()) {
-            return d;
+            return Ok(d);
         }
-        crate::package::manifests_digest(v)
+        crate::render::ledger::qr::manifest_digest(self.archive, v)
     }
 
     /// The numbering of a volume (front pages not counted unless the profile says so). In an

@@ -331,7 +331,7 @@ pub fn build(ctx: &Context, v: &Volume) -> std::io::Result<Form> {
         .collect();
     let entry_count = rows.len();
     let pages = paginate(rows, ctx.options.ledger_blank_pages);
-    let digest = qr::manifest_digest(a, v)?;
+    let digest = ctx.seal_digest(v)?;
     let qr_payload = qr::payload(&v.id, &digest);
     let qr = qr::Matrix::encode(&qr_payload);
     let qr_svg = qr.as_ref().map(|m| m.svg(&qr_payload)).unwrap_or_default();

@@ -1,11 +1,12 @@
 //! The QR code on each ledger sheet: it carries the volume id and a SHA-256 so a paper sheet
 //! can be matched to its digital volume.
 //!
-//! Payload: `anjuan:<volume-id>:sha256:<hex>`, where `<hex>` is the SHA-256 of the volume's
-//! manifest bytes — `case.yaml` for a single-case volume (so `sha256sum case.yaml` verifies
+//! Payload: `anjuan:<volume-id>:sha256:<hex>`. When the volume is sealed (the default build),
+//! `<hex>` is the SHA-256 of the package's `manifest-sha256.txt`, so
+//! `unzip -p <id>.zip '*/manifest-sha256.txt' | sha256sum` matches a paper sheet to its package.
+//! Without a package (`--only ledger`) it is the SHA-256 of the volume's manifest bytes — `case.yaml` for a single-case volume (so `sha256sum case.yaml` verifies
 //! it), and for a combined volume `volume.yaml` followed by each gathered case's `case.yaml`
-//! in binding order (`cat volume.yaml a/case.yaml b/case.yaml | sha256sum`). When sealing
-//! lands, this switches to the SHA-256 of the package manifest.
+//! in binding order (`cat volume.yaml a/case.yaml b/case.yaml | sha256sum`).
 
 use crate::model::{Archive, Volume};
 use qrcode::{Color, EcLevel, QrCode};

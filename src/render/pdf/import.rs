@@ -1,7 +1,8 @@
 //! Imported PDFs: opened with lopdf, cleaned (named destinations resolved; JavaScript,
-//! launch actions and embedded files stripped), and merged into the krilla-made dossier by
-//! swapping each placeholder page for the imported page, with the placeholder's content (the
-//! 页号 stamp, drawn with the CJK font by krilla) overlaid as a Form XObject.
+//! launch actions, embedded files and external links stripped), and merged into the
+//! krilla-made dossier by swapping each placeholder page for the imported page, with the
+//! placeholder's content (the 页号 stamp, drawn with the CJK font by krilla) overlaid as a
+//! Form XObject.
 //!
 //! Keeping the imported page objects (not re-drawing them) preserves their links,
 //! annotations, rotation and page size. Placeholders keep their object ids, so the outline,
@@ -202,30 +203,28 @@ impl Import {
     }
 
     fn strip_active_content(&mut self) {
-        let (mut js, mut launch, mut files) = (0usize, 0usize, 0usize);
-        // Referenced action objects that are active content.
-        let bad: std::collections::HashSet<ObjectId> = self
+        let (mut js, mut launch, mut files, mut uri) = (0usize, 0usize, 0usize, 0usize);
+        // Referenced action objects that are active content or external links, by kind.
+        let bad: HashMap<ObjectId, Vec<u8>> = self
             .doc
             .objects
             .iter()
-            .filter(|(_, o)| {
-                matches!(
-                    action_kind(o),
-                    Some(b"JavaScript" | b"Launch" | b"ImportData" | b"Rendition")
-                )
+            .filter_map(|(id, o)| {
+                let k = action_kind(o)?;
+                active_action(k).then(|| (*id, k.to_vec()))
             })
-            .map(|(id, _)| *id)
             .collect();
-        let has_embedded = self
+        let names = self
             .doc
             .catalog()
             .ok()
             .and_then(|c| c.get_deref(b"Names", &self.doc).ok())
-            .and_then(|n| n.as_dict().ok())
-            .map(|n| n.has(b"EmbeddedFiles") || n.has(b"JavaScript"))
-            .unwrap_or(false);
-        if has_embedded {
+            .and_then(|n| n.as_dict().ok());
+        if names.is_some_and(|n| n.has(b"EmbeddedFiles")) {
             files += 1;
+        }
+        if names.is_some_and(|n| n.has(b"JavaScript")) {
+            js += 1;
         }
         for obj in self.doc.objects.values_mut() {
             walk_dicts(obj, &mut |d| {
@@ -236,42 +235,26 @@ impl Import {
                 }
                 // An OpenAction is often just "open at page 1" (a destination array): drop it
                 // silently; count it only when it is a script or a launch.
+                let kind_of = |o: &Object| match o {
+                    Object::Dictionary(_) => action_kind(o).map(|k| k.to_vec()),
+                    Object::Reference(r) => bad.get(r).cloned(),
+                    _ => None,
+                };
+                let mut count = |k: &[u8]| match k {
+                    b"JavaScript" => js += 1,
+                    b"Launch" | b"ImportData" | b"Rendition" => launch += 1,
+                    b"URI" | b"SubmitForm" | b"GoToR" => uri += 1,
+                    _ => {}
+                };
                 if let Some(open) = d.remove(b"OpenAction") {
-                    let active = match &open {
-                        Object::Dictionary(ad) => matches!(
-                            ad.get(b"S").ok().and_then(|s| s.as_name().ok()),
-                            Some(b"JavaScript" | b"Launch" | b"ImportData" | b"Rendition")
-                        ),
-                        Object::Reference(r) => bad.contains(r),
-                        _ => false,
-                    };
-                    if active {
-                        js += 1;
+                    if let Some(k) = kind_of(&open) {
+                        count(&k);
                     }
                 }
-                let inline_bad = d.get(b"A").ok().and_then(|a| match a {
-                    Object::Dictionary(ad) => ad
-                        .get(b"S")
-                        .ok()
-                        .and_then(|s| s.as_name().ok())
-                        .map(|n| n.to_vec()),
-                    _ => None,
-                });
-                let ref_bad = matches!(d.get(b"A"), Ok(Object::Reference(r)) if bad.contains(r));
-                match inline_bad.as_deref() {
-                    Some(b"JavaScript") => {
-                        d.remove(b"A");
-                        js += 1;
-                    }
-                    Some(b"Launch" | b"ImportData" | b"Rendition") => {
-                        d.remove(b"A");
-                        launch += 1;
-                    }
-                    _ if ref_bad => {
-                        d.remove(b"A");
-                        launch += 1;
-                    }
-                    _ => {}
+                let a_kind = d.get(b"A").ok().and_then(kind_of);
+                if let Some(k) = a_kind.filter(|k| active_action(k)) {
+                    d.remove(b"A");
+                    count(&k);
                 }
                 if d.get(b"Type").ok().and_then(|t| t.as_name().ok())
                     == Some(b"Filespec".as_slice())
@@ -305,14 +288,38 @@ impl Import {
                 }
             }
         }
-        if js + launch + files > 0 {
-            let what =
-                format!("JavaScript {js} 处、启动/导入动作 {launch} 处、嵌入文件 {files} 个");
+        if js + launch + files + uri > 0 {
+            let list = |parts: [(usize, String); 4], sep: &str| {
+                let v: Vec<String> = parts
+                    .into_iter()
+                    .filter(|(n, _)| *n > 0)
+                    .map(|(_, s)| s)
+                    .collect();
+                v.join(sep)
+            };
+            let zh = list(
+                [
+                    (js, format!("JavaScript {js} 处")),
+                    (launch, format!("启动/导入动作 {launch} 处")),
+                    (files, format!("嵌入文件 {files} 个")),
+                    (uri, format!("外部链接 {uri} 处")),
+                ],
+                "、",
+            );
+            let en = list(
+                [
+                    (js, format!("JavaScript {js}")),
+                    (launch, format!("launch/import actions {launch}")),
+                    (files, format!("embedded files {files}")),
+                    (uri, format!("external links {uri}")),
+                ],
+                ", ",
+            );
             self.warnings.push(ImportWarning {
                 rule: "pdf-active-content",
                 message: t!(
-                    format!("导入的 PDF 含有活动内容或附件（{what}），已从案卷中去除"),
-                    format!("the imported PDF has active content or attachments (JavaScript {js}, launch/import actions {launch}, embedded files {files}); removed from the dossier")
+                    format!("导入的 PDF 含有活动内容、附件或外部链接（{zh}），已从案卷中去除"),
+                    format!("the imported PDF has active content, attachments or external links ({en}); removed from the dossier")
                 ),
                 help: t!("附件如需归档，请作为单独的材料列入 case.yaml", "list attachments that must be kept as materials of their own"),
             });
@@ -398,6 +405,20 @@ impl Import {
 
 fn action_kind(o: &Object) -> Option<&[u8]> {
     o.as_dict().ok()?.get(b"S").ok()?.as_name().ok()
+}
+
+/// Actions that run code, start programs or reach outside the file.
+fn active_action(kind: &[u8]) -> bool {
+    matches!(
+        kind,
+        b"JavaScript"
+            | b"Launch"
+            | b"ImportData"
+            | b"Rendition"
+            | b"URI"
+            | b"SubmitForm"
+            | b"GoToR"
+    )
 }
 
 fn inherited(doc: &Document, page: ObjectId, key: &[u8]) -> Option<Object> {

@@ -2,6 +2,7 @@
 //! result appear atomically in OUT (rename), so an interrupted build leaves either the
 //! previous complete output or none, and the source tree is never touched.
 
+use crate::cache::{self, Cache};
 use crate::check::{self, Mode};
 use crate::cli::{fatal, resolve_lang, use_color, Format};
 use crate::finding::{Finding, Text};
@@ -83,6 +84,40 @@ pub struct BuildArgs {
     /// Quiet.
     #[arg(long, short = 'q', help = "只输出错误")]
     pub quiet: bool,
+    /// Ignore the incremental-build cache.
+    #[arg(long, help = "忽略增量缓存，重新生成每一卷")]
+    pub force: bool,
+    /// Build only one shard of the volumes.
+    #[arg(
+        long,
+        value_name = "K/N",
+        value_parser = parse_shard,
+        help = "只生成第 K 份（共 N 份，K 从 1 起）：卷号散列到 K 的卷；各份完成后用 anjuan index 生成总目录页"
+    )]
+    pub shard: Option<(u32, u32)>,
+}
+
+/// Parses `K/N` (1 ≤ K ≤ N).
+pub fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("“{s}”不是 K/N 形式（如 1/4，K 从 1 到 N） / not K/N such as 1/4");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let k: u32 = k.trim().parse().map_err(|_| bad())?;
+    let n: u32 = n.trim().parse().map_err(|_| bad())?;
+    if n == 0 || k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+/// Whether volume `id` belongs to shard `k` of `n` (1-based): by the SHA-256 of the id, so
+/// every machine agrees without talking to the others.
+pub fn in_shard(id: &str, shard: Option<(u32, u32)>) -> bool {
+    use sha2::Digest;
+    let Some((k, n)) = shard else { return true };
+    let d = sha2::Sha256::digest(id.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&d[..8]);
+    (u64::from_be_bytes(first) % n as u64) as u32 == k - 1
 }
 
 const RENDERERS: &[&str] = &["html", "pdf", "ledger", "package"];
@@ -194,7 +229,14 @@ fn print_report(report: &check::Report, loaded: &Loaded, lang: Lang, format: For
 
 /// Runs `build`; returns the exit status.
 pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
-    let loaded = match load::load(&args.root) {
+    let out = args.out.clone().unwrap_or_else(|| args.root.join("_site"));
+    // Only an anjuan output folder has a cache worth reading.
+    let cache = if args.force || !out.join(MARKER).is_file() {
+        Cache::none_saving(&out, &cache::state_file(args.shard))
+    } else {
+        Cache::open(&out, &cache::state_file(args.shard))
+    };
+    let loaded = match load::load_cached(&args.root, &cache) {
         Ok(l) => l,
         Err(e) => return fatal(resolve_lang(flag, None), &e.message),
     };
@@ -210,12 +252,20 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
             );
         }
     }
-    let out = args.out.clone().unwrap_or_else(|| args.root.join("_site"));
     if let Some(why) = refuse_out(&args.root, &out, &loaded) {
         return fatal(lang, &why);
     }
+    if let Some(p) = &cache.dropped {
+        eprintln!(
+            "{}",
+            lang.pick(
+                &format!("注意：增量缓存 {p} 已损坏，将全部重新生成"),
+                &format!("note: the build cache {p} is damaged; rebuilding everything")
+            )
+        );
+    }
     let mut loaded = loaded;
-    crate::layout_pages(&mut loaded);
+    crate::layout_pages_cached(&mut loaded, &cache);
     let report = check::run(&loaded, Mode::Build);
     if report.has_errors() {
         print_report(&report, &loaded, lang, args.format, args.quiet);
@@ -231,62 +281,188 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
     if !args.quiet || args.format == Format::Json {
         print_report(&report, &loaded, lang, args.format, true);
     }
-    let theme = match Theme::load(&args.root, &args.theme) {
+    let theme = match load_theme(&args.root, &args.theme, lang) {
         Ok(t) => t,
-        Err(e) => {
-            return fatal(
-                lang,
-                &t!(
-                    format!("无法读取主题 {}：{e}", args.theme),
-                    format!("cannot read theme {}: {e}", args.theme)
-                ),
-            )
-        }
+        Err(code) => return code,
     };
-    let enabled: Vec<&'static str> = RENDERERS
-        .iter()
-        .copied()
-        .filter(|r| args.only.is_empty() || args.only.iter().any(|o| o == r))
-        .collect();
-    let options = Options {
-        ledger_blank_pages: args.ledger_blank_pages,
-        enabled,
-        ..Options::default()
-    };
+    let options = options_for(&args.only, args.ledger_blank_pages);
     if let Some(j) = args.jobs {
         // A second build in the same process keeps the first pool; that is fine.
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(j.max(1))
             .build_global();
     }
-    match write_outputs(&loaded, &theme, &options, &out) {
-        Ok(findings) => {
-            for f in &findings {
+    let selected = loaded
+        .archive
+        .volumes
+        .iter()
+        .filter(|v| in_shard(&v.id, args.shard))
+        .count();
+    let plan = Plan {
+        cache: &cache,
+        shard: args.shard,
+        progress: Progress::new(selected, lang, args.quiet),
+    };
+    match write_outputs_planned(&loaded, &theme, &options, &out, &plan) {
+        Ok(done) => {
+            plan.progress.finish();
+            for f in &done.findings {
                 eprint!(
                     "{}",
                     crate::report::finding_text(f, &loaded.sources, lang, use_color())
                 );
             }
             if !args.quiet {
+                let (k, n) = args.shard.unwrap_or((1, 1));
                 eprintln!(
                     "{}",
                     lang.pick(
                         &format!(
-                            "已生成 {} 卷到 {}",
-                            loaded.archive.volumes.len(),
-                            out.display()
+                            "已生成 {} 卷到 {}（重新生成 {} 卷，{} 卷未变沿用）{}",
+                            selected,
+                            out.display(),
+                            done.rebuilt,
+                            selected - done.rebuilt,
+                            if args.shard.is_some() {
+                                format!(
+                                    "；这是第 {k} 份，共 {n} 份：全部完成后请运行 anjuan index {}",
+                                    out.display()
+                                )
+                            } else {
+                                String::new()
+                            }
                         ),
                         &format!(
-                            "built {} volumes into {}",
-                            loaded.archive.volumes.len(),
-                            out.display()
+                            "built {} volumes into {} ({} rebuilt, {} unchanged){}",
+                            selected,
+                            out.display(),
+                            done.rebuilt,
+                            selected - done.rebuilt,
+                            if args.shard.is_some() {
+                                format!(
+                                    "; shard {k} of {n}: when all are done, run anjuan index {}",
+                                    out.display()
+                                )
+                            } else {
+                                String::new()
+                            }
                         )
                     )
                 );
             }
             0
         }
-        Err(e) => fatal(lang, &e.message),
+        Err(e) => {
+            plan.progress.finish();
+            fatal(lang, &e.message)
+        }
+    }
+}
+
+fn load_theme(root: &Path, name: &str, lang: Lang) -> Result<Theme, i32> {
+    Theme::load(root, name).map_err(|e| {
+        fatal(
+            lang,
+            &t!(
+                format!("无法读取主题 {name}：{e}"),
+                format!("cannot read theme {name}: {e}")
+            ),
+        )
+    })
+}
+
+fn options_for(only: &[String], ledger_blank_pages: u32) -> Options {
+    let enabled: Vec<&'static str> = RENDERERS
+        .iter()
+        .copied()
+        .filter(|r| only.is_empty() || only.iter().any(|o| o == r))
+        .collect();
+    Options {
+        ledger_blank_pages,
+        enabled,
+        ..Options::default()
+    }
+}
+
+/// How a build runs beyond what it renders: the cache, the shard, progress.
+pub struct Plan<'a> {
+    /// The incremental-build cache of OUT.
+    pub cache: &'a Cache,
+    /// Build only this shard (K, N); the archive pages are left to `anjuan index`.
+    pub shard: Option<(u32, u32)>,
+    /// Progress display.
+    pub progress: Progress,
+}
+
+/// What a build did.
+pub struct Done {
+    /// Findings raised while rendering (warnings).
+    pub findings: Vec<Finding>,
+    /// Volumes rendered anew (the rest were current).
+    pub rebuilt: usize,
+}
+
+/// Volumes done / total: a progress bar with ETA on a terminal, plain lines otherwise.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    plain: bool,
+    total: usize,
+    done: std::sync::atomic::AtomicUsize,
+    lang: Lang,
+}
+
+impl Progress {
+    /// A display for `total` volumes; silent when `quiet`.
+    pub fn new(total: usize, lang: Lang, quiet: bool) -> Progress {
+        use std::io::IsTerminal;
+        let tty = std::io::stderr().is_terminal();
+        let bar = (!quiet && tty && total > 0).then(|| {
+            let b = indicatif::ProgressBar::new(total as u64);
+            let tpl = lang.pick(
+                "{bar:30} {pos}/{len} 卷 · 剩余约 {eta} · {msg}",
+                "{bar:30} {pos}/{len} volumes · ETA {eta} · {msg}",
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(tpl) {
+                b.set_style(style);
+            }
+            b
+        });
+        Progress {
+            bar,
+            plain: !quiet && !tty,
+            total,
+            done: Default::default(),
+            lang,
+        }
+    }
+
+    /// A silent display.
+    pub fn silent() -> Progress {
+        Progress::new(0, Lang::Zh, true)
+    }
+
+    /// One volume finished (rendered anew or kept).
+    pub fn volume_done(&self, id: &str, rebuilt: bool) {
+        let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(b) = &self.bar {
+            b.set_message(id.to_string());
+            b.inc(1);
+        } else if self.plain {
+            let what = match (rebuilt, self.lang) {
+                (true, Lang::Zh) => "已生成",
+                (false, Lang::Zh) => "未变，沿用",
+                (true, Lang::En) => "built",
+                (false, Lang::En) => "unchanged",
+            };
+            eprintln!("[{n}/{}] {id} {what}", self.total);
+        }
+    }
+
+    /// Clears the bar.
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
     }
 }
 
@@ -294,13 +470,36 @@ fn io_err(what: &str, p: &Path, e: std::io::Error) -> render::RenderError {
     render::RenderError::io(what, p, e)
 }
 
-/// Renders everything into `out`, volume by volume, each swapped in atomically.
+/// Renders everything into `out`, volume by volume, each swapped in atomically (no cache,
+/// no shard, no progress).
 pub fn write_outputs(
     loaded: &Loaded,
     theme: &Theme,
     options: &Options,
     out: &Path,
 ) -> Result<Vec<Finding>, render::RenderError> {
+    let cache = Cache::none();
+    let plan = Plan {
+        cache: &cache,
+        shard: None,
+        progress: Progress::silent(),
+    };
+    write_outputs_planned(loaded, theme, options, out, &plan).map(|d| d.findings)
+}
+
+/// The name that ties staging folders and locks to one build: parallel shards writing into
+/// one shared OUT never touch each other's.
+fn tag(shard: Option<(u32, u32)>) -> String {
+    match shard {
+        Some((k, n)) => format!("shard-{k}-of-{n}"),
+        None => "all".into(),
+    }
+}
+
+/// Prepares OUT: the marker, an exclusive lock for this build (returned: held until
+/// dropped), recovery of what an interrupted build of the same shard left.
+fn open_out(out: &Path, shard: Option<(u32, u32)>) -> Result<std::fs::File, render::RenderError> {
+    use fs2::FileExt;
     std::fs::create_dir_all(out).map_err(|e| io_err("创建输出目录", out, e))?;
     let marker = out.join(MARKER);
     if !marker.exists() {
@@ -310,11 +509,52 @@ pub fn write_outputs(
         )
         .map_err(|e| io_err("写入标记文件", &marker, e))?;
     }
-    recover(out)?;
-    let staging = out.join(format!(".anjuan-staging-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| io_err("清理临时目录", &staging, e))?;
+    let cdir = out.join(cache::DIR);
+    std::fs::create_dir_all(&cdir).map_err(|e| io_err("创建缓存目录", &cdir, e))?;
+    let lock_path = cdir.join(format!("lock-{}", tag(shard)));
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| io_err("创建锁文件", &lock_path, e))?;
+    if lock.try_lock_exclusive().is_err() {
+        return Err(render::RenderError::msg(
+            format!(
+                "另一个 anjuan 正在写入 {}（{}）；请等它完成后再运行",
+                out.display(),
+                tag(shard)
+            ),
+            format!(
+                "another anjuan is writing into {} ({}); wait for it to finish",
+                out.display(),
+                tag(shard)
+            ),
+        ));
     }
+    recover(out, &|id| in_shard(id, shard), &tag(shard))?;
+    Ok(lock)
+}
+
+/// Renders the selected volumes into `out` (those the cache shows current are kept), each
+/// swapped in atomically, then the archive pages (not for a shard: `anjuan index` does
+/// those once every shard is done).
+pub fn write_outputs_planned(
+    loaded: &Loaded,
+    theme: &Theme,
+    options: &Options,
+    out: &Path,
+    plan: &Plan,
+) -> Result<Done, render::RenderError> {
+    let _lock = open_out(out, plan.shard)?;
+    if let Ok(root) = loaded.archive.root.canonicalize() {
+        let f = out.join(ROOT_FILE);
+        let text = format!("{}\n", root.display());
+        if std::fs::read_to_string(&f).ok().as_deref() != Some(text.as_str()) {
+            std::fs::write(&f, text).map_err(|e| io_err("写入根目录记录", &f, e))?;
+        }
+    }
+    let staging = out.join(format!(".anjuan-staging-{}", tag(plan.shard)));
     std::fs::create_dir_all(&staging).map_err(|e| io_err("创建临时目录", &staging, e))?;
     let ctx = Context {
         archive: &loaded.archive,
@@ -333,20 +573,31 @@ pub fn write_outputs(
         renderers.iter().partition(|r| r.name() == "ledger");
     let packages = staging.join("_packages");
     std::fs::create_dir_all(&packages).map_err(|e| io_err("创建临时目录", &packages, e))?;
+    let common = cache::common_key(&loaded.archive, &loaded.profiles, theme, options);
+    let rebuilt = std::sync::atomic::AtomicUsize::new(0);
 
     let results: Vec<Result<Vec<Finding>, render::RenderError>> = loaded
         .archive
         .volumes
         .par_iter()
+        .filter(|v| in_shard(&v.id, plan.shard))
         .map(|v| {
+            let key = cache::volume_key(&common, v);
+            if plan.cache.volume_is_current(out, &v.id, &key) {
+                plan.progress.volume_done(&v.id, false);
+                return Ok(Vec::new());
+            }
             let dir = staging.join(&v.id);
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir).map_err(|e| io_err("清理临时目录", &dir, e))?;
+            }
             std::fs::create_dir_all(&dir).map_err(|e| io_err("创建临时目录", &dir, e))?;
             let mut findings = Vec::new();
             for r in &before_seal {
                 findings.extend(r.render_volume(&ctx, v, &dir)?);
             }
+            let zip = packages.join(format!("{}.zip", v.id));
             if options.has("package") {
-                let zip = packages.join(format!("{}.zip", v.id));
                 let sealed = crate::package::seal_volume(
                     loaded,
                     v,
@@ -372,28 +623,114 @@ pub fn write_outputs(
             if old.exists() {
                 std::fs::remove_dir_all(&old).map_err(|e| io_err("删除旧输出", &old, e))?;
             }
-            let zip = packages.join(format!("{}.zip", v.id));
+            let dest = out.join(format!("{}.zip", v.id));
             if zip.exists() {
-                let dest = out.join(format!("{}.zip", v.id));
                 std::fs::rename(&zip, &dest).map_err(|e| io_err("移入封装包", &dest, e))?;
+            } else if dest.exists() {
+                // Built without a package this time: an old package would no longer match.
+                std::fs::remove_file(&dest).map_err(|e| io_err("删除旧封装包", &dest, e))?;
             }
+            plan.cache.record_volume(
+                &v.id,
+                cache::VolumeState {
+                    key,
+                    outputs: cache::outputs_of(out, &v.id),
+                },
+            );
+            rebuilt.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            plan.progress.volume_done(&v.id, true);
             Ok(findings)
         })
         .collect();
     let mut findings = Vec::new();
+    let mut first_error = None;
     for r in results {
-        findings.extend(r?);
+        match r {
+            Ok(f) => findings.extend(f),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
     }
-    // Archive-wide files: staged, then renamed one by one (a rename replaces atomically).
+    // Volumes that did finish are recorded even when another failed, so the retry is short.
+    let save = plan.cache.save();
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    if plan.shard.is_none() {
+        render_archive_pages(loaded, &ctx, &renderers, &staging, out)?;
+    } else {
+        remove_dropped_shard_volumes(out, loaded, plan)?;
+    }
+    plan.cache.retain_volumes(&|id| {
+        in_shard(id, plan.shard) && loaded.archive.volumes.iter().any(|v| v.id == id)
+    });
+    save.and(plan.cache.save())
+        .map_err(|e| io_err("写入增量缓存", &out.join(cache::DIR), e))?;
+    std::fs::remove_dir_all(&staging).map_err(|e| io_err("清理临时目录", &staging, e))?;
+    Ok(Done {
+        findings,
+        rebuilt: rebuilt.into_inner(),
+    })
+}
+
+/// The archive-wide pages (index, search, register): staged, then renamed one by one (a
+/// rename replaces atomically); volumes no longer in the archive are removed.
+fn render_archive_pages(
+    loaded: &Loaded,
+    ctx: &Context,
+    renderers: &[Box<dyn render::Renderer>],
+    staging: &Path,
+    out: &Path,
+) -> Result<Vec<Finding>, render::RenderError> {
     let arch = staging.join("_archive");
+    if arch.exists() {
+        std::fs::remove_dir_all(&arch).map_err(|e| io_err("清理临时目录", &arch, e))?;
+    }
     std::fs::create_dir_all(&arch).map_err(|e| io_err("创建临时目录", &arch, e))?;
+    let mut findings = Vec::new();
     for r in renderers.iter() {
-        findings.extend(r.render_archive(&ctx, &arch)?);
+        findings.extend(r.render_archive(ctx, &arch)?);
     }
     move_tree(&arch, out)?;
     write_manifest_of_volumes(out, loaded)?;
-    std::fs::remove_dir_all(&staging).map_err(|e| io_err("清理临时目录", &staging, e))?;
     Ok(findings)
+}
+
+/// A shard removes the volumes it built before that are no longer in the archive.
+fn remove_dropped_shard_volumes(
+    out: &Path,
+    loaded: &Loaded,
+    plan: &Plan,
+) -> Result<(), render::RenderError> {
+    let current: std::collections::BTreeSet<&str> = loaded
+        .archive
+        .volumes
+        .iter()
+        .map(|v| v.id.as_str())
+        .collect();
+    for id in plan.cache.volume_ids() {
+        if !current.contains(id.as_str()) {
+            remove_volume_output(out, &id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes a volume's folder and package from OUT (an id is a single safe path segment).
+fn remove_volume_output(out: &Path, id: &str) -> Result<(), render::RenderError> {
+    if id.is_empty() || id.contains('/') || id.contains('\\') || id.starts_with('.') {
+        return Ok(());
+    }
+    let d = out.join(id);
+    if d.is_dir() {
+        std::fs::remove_dir_all(&d).map_err(|e| io_err("删除已不存在的卷", &d, e))?;
+    }
+    let z = out.join(format!("{id}.zip"));
+    if z.is_file() {
+        std::fs::remove_file(&z).map_err(|e| io_err("删除已不存在的卷", &z, e))?;
+    }
+    Ok(())
 }
 
 /// Moves every file below `from` to the same place below `to`, replacing files.
@@ -432,19 +769,21 @@ fn write_manifest_of_volumes(out: &Path, loaded: &Loaded) -> Result<(), render::
         .map(|v| v.id.clone())
         .collect();
     for p in previous {
-        if !p.is_empty() && !current.contains(&p) && !p.contains('/') && !p.starts_with('.') {
-            let d = out.join(&p);
-            if d.is_dir() {
-                std::fs::remove_dir_all(&d).map_err(|e| io_err("删除已不存在的卷", &d, e))?;
-            }
+        if !current.contains(&p) {
+            remove_volume_output(out, &p)?;
         }
     }
     std::fs::write(&list, current.join("\n") + "\n").map_err(|e| io_err("写入卷清单", &list, e))
 }
 
 /// Finishes or rolls back what an interrupted build left: a `.anjuan-old-<id>` without its
-/// `<id>` is restored; stale staging folders are removed.
-pub fn recover(out: &Path) -> Result<(), render::RenderError> {
+/// `<id>` is restored; this build's stale staging folder is removed. Only volumes `mine`
+/// accepts are touched (a shard leaves the others' to them).
+pub fn recover(
+    out: &Path,
+    mine: &dyn Fn(&str) -> bool,
+    tag: &str,
+) -> Result<(), render::RenderError> {
     let Ok(rd) = std::fs::read_dir(out) else {
         return Ok(());
     };
@@ -452,15 +791,182 @@ pub fn recover(out: &Path) -> Result<(), render::RenderError> {
         let name = e.file_name().to_string_lossy().into_owned();
         let path = e.path();
         if let Some(id) = name.strip_prefix(".anjuan-old-") {
+            if !mine(id) {
+                continue;
+            }
             let target = out.join(id);
             if target.exists() {
                 std::fs::remove_dir_all(&path).map_err(|er| io_err("删除旧输出", &path, er))?;
             } else {
                 std::fs::rename(&path, &target).map_err(|er| io_err("恢复旧输出", &target, er))?;
             }
-        } else if name.starts_with(".anjuan-staging-") {
-            std::fs::remove_dir_all(&path).map_err(|er| io_err("清理临时目录", &path, er))?;
+        } else if let Some(rest) = name.strip_prefix(".anjuan-staging-") {
+            // Ours, or one left by an older anjuan that named staging folders by process id.
+            if rest == tag || rest.chars().all(|c| c.is_ascii_digit()) {
+                std::fs::remove_dir_all(&path).map_err(|er| io_err("清理临时目录", &path, er))?;
+            }
         }
     }
     Ok(())
+}
+
+/// `anjuan index OUT`: once every shard is built into OUT, writes the archive pages (index,
+/// search, ledger register) over the merged output, from the archive at ROOT (by default
+/// the one the builds recorded in OUT).
+pub fn run_index(args: IndexArgs, flag: Option<&str>) -> i32 {
+    let out = args.out.clone();
+    let recorded = std::fs::read_to_string(out.join(ROOT_FILE)).ok();
+    let root =
+        match (&args.root, &recorded) {
+            (Some(r), _) => r.clone(),
+            (None, Some(r)) => PathBuf::from(r.trim_end_matches('\n')),
+            (None, None) => return fatal(
+                resolve_lang(flag, None),
+                &t!(
+                    format!(
+                        "{} 中没有记录案卷根目录（{ROOT_FILE}）；请用 --root 指定",
+                        out.display()
+                    ),
+                    format!(
+                        "{} does not record the archive root ({ROOT_FILE}); give it with --root",
+                        out.display()
+                    )
+                ),
+            ),
+        };
+    if !out.join(MARKER).is_file() {
+        return fatal(
+            resolve_lang(flag, None),
+            &t!(
+                format!(
+                    "{} 不是 anjuan 的输出目录（没有 {MARKER}）；请先运行 anjuan build",
+                    out.display()
+                ),
+                format!(
+                    "{} is not an anjuan output folder (no {MARKER}); run anjuan build first",
+                    out.display()
+                )
+            ),
+        );
+    }
+    let cache = Cache::open(&out, "state-index.json");
+    let mut loaded = match load::load_cached(&root, &cache) {
+        Ok(l) => l,
+        Err(e) => return fatal(resolve_lang(flag, None), &e.message),
+    };
+    let lang = resolve_lang(flag, Some(&loaded));
+    crate::layout_pages_cached(&mut loaded, &cache);
+    let report = check::run(&loaded, Mode::Build);
+    if report.has_errors() {
+        print_report(&report, &loaded, lang, Format::Text, true);
+        return 1;
+    }
+    let missing: Vec<&str> = loaded
+        .archive
+        .volumes
+        .iter()
+        .filter(|v| !out.join(&v.id).is_dir())
+        .map(|v| v.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return fatal(
+            lang,
+            &t!(
+                format!("以下 {} 卷还没有生成到 {}：{}。请先完成所有分片的 anjuan build --shard", missing.len(), out.display(), missing.join("、")),
+                format!("{} volumes are not built into {} yet: {}. Finish every anjuan build --shard first", missing.len(), out.display(), missing.join(", "))
+            ),
+        );
+    }
+    let theme = match load_theme(&root, &args.theme, lang) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let options = options_for(&args.only, 0);
+    let lock = match open_out(&out, None) {
+        Ok(l) => l,
+        Err(e) => return fatal(lang, &e.message),
+    };
+    let staging = out.join(format!(".anjuan-staging-{}", tag(None)));
+    let ctx = Context {
+        archive: &loaded.archive,
+        profiles: &loaded.profiles,
+        theme: &theme,
+        options: &options,
+        seals: Default::default(),
+    };
+    let renderers: Vec<Box<dyn render::Renderer>> = render::all()
+        .into_iter()
+        .filter(|r| options.has(r.name()))
+        .collect();
+    let result = render_archive_pages(&loaded, &ctx, &renderers, &staging, &out)
+        .and_then(|_| {
+            std::fs::remove_dir_all(&staging).map_err(|e| io_err("清理临时目录", &staging, e))
+        })
+        .and_then(|_| {
+            cache
+                .save()
+                .map_err(|e| io_err("写入增量缓存", &out.join(cache::DIR), e))
+        });
+    drop(lock);
+    match result {
+        Ok(()) => {
+            if !args.quiet {
+                eprintln!(
+                    "{}",
+                    lang.pick(
+                        &format!(
+                            "已为 {} 卷写好总目录、检索页和台账登记簿：{}",
+                            loaded.archive.volumes.len(),
+                            out.display()
+                        ),
+                        &format!(
+                            "wrote the archive pages for {} volumes into {}",
+                            loaded.archive.volumes.len(),
+                            out.display()
+                        )
+                    )
+                );
+            }
+            0
+        }
+        Err(e) => fatal(lang, &e.message),
+    }
+}
+
+/// The file in OUT that records the archive root a build read (for `anjuan index`).
+pub const ROOT_FILE: &str = ".anjuan-root";
+
+/// Arguments of `anjuan index`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct IndexArgs {
+    /// Output folder the shards were built into.
+    #[arg(value_name = "输出目录", help = "各分片共同写入（或合并后）的输出目录")]
+    pub out: PathBuf,
+    /// Archive root.
+    #[arg(
+        long,
+        value_name = "根目录",
+        help = "案卷根目录（默认取构建时记录在输出目录中的路径）"
+    )]
+    pub root: Option<PathBuf>,
+    /// Renderers whose archive pages to write.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "输出",
+        help = "与各分片 build 时的 --only 相同（默认全部）"
+    )]
+    pub only: Vec<String>,
+    /// Theme name.
+    #[arg(
+        long,
+        value_name = "主题",
+        default_value = "default",
+        hide_default_value = true,
+        help = "主题名（与 build 时相同）"
+    )]
+    pub theme: String,
+    /// Quiet.
+    #[arg(long, short = 'q', help = "只输出错误")]
+    pub quiet: bool,
 }

@@ -5,6 +5,7 @@
 //! fixity). `anjuan check` runs everything but the writing.
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod export;
@@ -24,5 +25,67 @@ pub mod yaml;
 /// Fills the exact page counts of typeset materials (Markdown / text) by laying them out
 /// with the PDF typesetter, so `check` and every renderer see the same numbers.
 pub fn layout_pages(loaded: &mut load::Loaded) {
-    render::pdf::count_typeset_pages(&mut loaded.archive);
+    layout_pages_cached(loaded, &cache::Cache::none());
+}
+
+/// [`layout_pages`] through the incremental-build cache: a text whose bytes (by SHA-256) were
+/// laid out before is not laid out again. Distinct texts are laid out in parallel.
+pub fn layout_pages_cached(loaded: &mut load::Loaded, cache: &cache::Cache) {
+    use rayon::prelude::*;
+    use std::collections::BTreeMap;
+    let key = |f: &model::MaterialFile| {
+        let md = f.kind == model::FileKind::Markdown;
+        (
+            format!("{}:{}", if md { "md" } else { "txt" }, f.sha256),
+            md,
+        )
+    };
+    let mut todo: BTreeMap<String, (bool, &model::MaterialFile)> = BTreeMap::new();
+    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+    for v in &loaded.archive.volumes {
+        for c in &v.cases {
+            for m in &c.materials {
+                for f in m.files.iter().filter(|f| f.kind.is_typeset()) {
+                    let (k, md) = key(f);
+                    match cache.pages(&k) {
+                        Some(n) => {
+                            counts.insert(k, n);
+                        }
+                        None => {
+                            todo.entry(k).or_insert((md, f));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let laid: Vec<(String, u32)> = todo
+        .into_par_iter()
+        .map(|(k, (md, f))| {
+            let text = f.text.as_deref().unwrap_or("");
+            let n = render::pdf::typeset::typeset_file(&f.sha256, text, md)
+                .pages
+                .len() as u32;
+            (k, n)
+        })
+        .collect();
+    for (k, n) in laid {
+        cache.record_pages(&k, n);
+        counts.insert(k, n);
+    }
+    for v in &mut loaded.archive.volumes {
+        for c in &mut v.cases {
+            for m in &mut c.materials {
+                if m.files.iter().any(|f| f.kind.is_typeset()) {
+                    let n: u32 = m
+                        .files
+                        .iter()
+                        .filter(|f| f.kind.is_typeset())
+                        .map(|f| counts.get(&key(f).0).copied().unwrap_or(0))
+                        .sum();
+                    m.typeset_pages = Some(n);
+                }
+            }
+        }
+    }
 }

@@ -83,6 +83,9 @@ pub enum Command {
     /// Checks, then builds the dossiers.
     #[command(about = "生成案卷：先检查，有错误则不写任何文件；否则生成网页版、装订 PDF、台账和封装包", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Build(crate::build::BuildArgs),
+    /// Writes the archive pages over the output of sharded builds.
+    #[command(about = "分片构建（build --shard）全部完成后，为合并的输出目录生成总目录、检索页和台账登记簿", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Index(crate::build::IndexArgs),
     /// Lists or shows profiles.
     #[command(about = "列出规则配置，或用 show 输出一个配置（YAML）以便复制修改", help_template = HELP_TEMPLATE, subcommand_help_heading = "命令", subcommand_value_name = "命令", next_help_heading = "选项")]
     Profiles {
@@ -226,6 +229,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Check { root, format } => run_check(&root, format, flag.as_deref()),
         Command::Build(args) => crate::build::run(args, flag.as_deref()),
+        Command::Index(args) => crate::build::run_index(args, flag.as_deref()),
         Command::Profiles { root, action } => {
             run_profiles(&root, action, resolve_lang(flag.as_deref(), None))
         }

@@ -25,6 +25,28 @@ pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
     Ok((hex::encode(hasher.finalize()), total))
 }
 
+/// [`sha256_file`] through the incremental-build cache: a file whose stamp (size, mtime,
+/// ctime, inode) the cache knows is not read again. A file that changes while it is hashed
+/// is not recorded.
+pub fn sha256_file_cached(
+    path: &Path,
+    cache: &crate::cache::Cache,
+) -> std::io::Result<(String, u64)> {
+    use crate::cache::Stamp;
+    let before = Stamp::of(&std::fs::metadata(path)?);
+    if let Some(sha) = cache.file_sha256(path, &before) {
+        return Ok((sha, before.size));
+    }
+    let (sha, size) = sha256_file(path)?;
+    if let Ok(m) = std::fs::metadata(path) {
+        let after = Stamp::of(&m);
+        if after == before && after.size == size {
+            cache.record_file(path, after, &sha);
+        }
+    }
+    Ok((sha, size))
+}
+
 /// SHA-256 of bytes as lowercase hex.
 pub fn sha256_bytes(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))

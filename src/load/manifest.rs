@@ -203,6 +203,7 @@ pub fn load_case(
     profiles: &ProfileSet,
     settings: &ArchiveSettings,
     case_dirs: &BTreeSet<String>,
+    cache: &crate::cache::Cache,
 ) -> CaseLoad {
     let rel = join_rel(dir, CASE_FILE);
     let abs_dir = super::abs_dir(root, dir);
@@ -443,6 +444,7 @@ pub fn load_case(
                         profile.as_deref(),
                         &agency,
                         &mut f,
+                        cache,
                     ) {
                         materials.push(mat);
                     }
@@ -551,6 +553,7 @@ fn load_material(
     profile: Option<&crate::profile::Profile>,
     agency: &str,
     f: &mut Fields,
+    cache: &crate::cache::Cache,
 ) -> Option<Material> {
     if item.as_map().is_none() {
         f.type_error(
@@ -655,7 +658,7 @@ fn load_material(
         listed.extend(r.refused.iter().map(|p| join_rel(dir, p)));
         for case_rel in r.files {
             listed.push(join_rel(dir, &case_rel));
-            if let Some(mf) = examine_file(root, dir, rel, pos, &case_rel, f) {
+            if let Some(mf) = examine_file(root, dir, rel, pos, &case_rel, f, cache) {
                 files.push(mf);
             }
         }
@@ -717,6 +720,7 @@ fn examine_file(
     pos: Pos,
     case_rel: &str,
     f: &mut Fields,
+    cache: &crate::cache::Cache,
 ) -> Option<MaterialFile> {
     let abs = super::abs_dir(root, dir).join(case_rel);
     let file_rel = join_rel(dir, case_rel);
@@ -742,7 +746,7 @@ fn examine_file(
         ));
         return None;
     };
-    let (sha256, size) = match super::hash::sha256_file(&abs) {
+    let (sha256, size) = match super::hash::sha256_file_cached(&abs, cache) {
         Ok(x) => x,
         Err(e) => {
             f.findings.push(file_type(
@@ -753,7 +757,7 @@ fn examine_file(
             return None;
         }
     };
-    let ex = match sniff::examine(&abs, case_rel, kind, size) {
+    let ex = match sniff::examine_cached(&abs, case_rel, kind, size, &sha256, cache) {
         Ok(x) => x,
         Err((m, h)) => {
             f.findings.push(

@@ -254,6 +254,12 @@ fn ancestors(rel: &str) -> Vec<String> {
 
 /// Loads an archive root: discovery, manifests, files, ledgers.
 pub fn load(root: &Path) -> Result<Loaded, FatalError> {
+    load_cached(root, &crate::cache::Cache::none())
+}
+
+/// [`load`] with an incremental-build cache: files whose stamps it knows are not hashed
+/// again, PDFs whose bytes it knows are not parsed again.
+pub fn load_cached(root: &Path, cache: &crate::cache::Cache) -> Result<Loaded, FatalError> {
     let meta = std::fs::metadata(root).map_err(|e| FatalError {
         message: t!(
             format!("无法读取案卷根目录 {}：{e}", root.display()),
@@ -359,6 +365,7 @@ pub fn load(root: &Path) -> Result<Loaded, FatalError> {
                 &profiles,
                 &settings,
                 &case_dir_set,
+                cache,
             );
             (dir.clone(), vol.clone(), cl)
         })

@@ -198,6 +198,33 @@ pub fn examine(
     }
 }
 
+/// [`examine`] through the incremental-build cache: a PDF whose bytes (by SHA-256) were
+/// examined cleanly before is not parsed again; everything else is cheap and redone.
+pub fn examine_cached(
+    path: &Path,
+    name: &str,
+    kind: FileKind,
+    size: u64,
+    sha256: &str,
+    cache: &crate::cache::Cache,
+) -> Result<Examined, (Text, Text)> {
+    if kind != FileKind::Pdf {
+        return examine(path, name, kind, size);
+    }
+    let key = format!("pdf:{sha256}");
+    if let Some(pages) = cache.pages(&key) {
+        return Ok(Examined {
+            pages: Some(pages),
+            ..Examined::default()
+        });
+    }
+    let ex = examine(path, name, kind, size)?;
+    if let (Some(pages), None) = (ex.pages, &ex.warning) {
+        cache.record_pages(&key, pages);
+    }
+    Ok(ex)
+}
+
 fn kind_label(kind: FileKind) -> &'static str {
     match kind {
         FileKind::Markdown => " Markdown 文本",

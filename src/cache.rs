@@ -1,0 +1,388 @@
+//! Incremental builds: what an earlier build into the same OUT already did, keyed by content
+//! hashes, so a rebuild after one correction redoes only the volume it touched.
+//!
+//! The cache lives in `OUT/.anjuan-cache/` and holds three things:
+//! - file fingerprints: a source file's SHA-256 by (path, size, mtime, ctime, inode), so an
+//!   unchanged 400 KB scan is not hashed again (like git's index);
+//! - page counts by content: a PDF's page count and a typeset text's page count, by the
+//!   SHA-256 of its bytes;
+//! - per volume: the key it was built with (tool version, theme, options, profiles, archive
+//!   settings and the volume's whole model, which holds every material's SHA-256) and the
+//!   size and mtime of every output file it wrote.
+//!
+//! It is never trusted blindly: the state file carries its own SHA-256 and is dropped whole
+//! when that does not match (a damaged cache means a full rebuild, not a wrong one); a
+//! volume is reused only when its key matches and every output file it recorded is still
+//! there with the recorded size and mtime; a different tool version drops everything.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The cache folder inside OUT.
+pub const DIR: &str = ".anjuan-cache";
+
+/// What identifies a source file's bytes without reading them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime_ns: i128,
+    /// Status-change time (changes on any write, even one that restores the mtime).
+    pub ctime_ns: i128,
+    /// Inode number (a replaced file gets another).
+    pub ino: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file as it is now.
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Stamp {
+                size: meta.len(),
+                mtime_ns: meta.mtime() as i128 * 1_000_000_000 + meta.mtime_nsec() as i128,
+                ctime_ns: meta.ctime() as i128 * 1_000_000_000 + meta.ctime_nsec() as i128,
+                ino: meta.ino(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let mtime_ns = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos() as i128)
+                .unwrap_or(-1);
+            Stamp {
+                size: meta.len(),
+                mtime_ns,
+                ctime_ns: mtime_ns,
+                ino: 0,
+            }
+        }
+    }
+}
+
+/// One output file of a volume as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Output {
+    /// Path relative to OUT, `/`-separated.
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime_ns: i128,
+}
+
+/// What a volume was built with and what it wrote.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VolumeState {
+    /// The build key (see [`volume_key`]).
+    pub key: String,
+    /// Every file written for the volume (its folder and its zip).
+    pub outputs: Vec<Output>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct State {
+    version: String,
+    files: BTreeMap<String, (Stamp, String)>,
+    pages: BTreeMap<String, u32>,
+    volumes: BTreeMap<String, VolumeState>,
+}
+
+/// The incremental-build cache of one OUT folder (or an empty one: everything is rebuilt).
+#[derive(Debug, Default)]
+pub struct Cache {
+    path: Option<PathBuf>,
+    state: Mutex<State>,
+    /// Why an existing cache was dropped, for a note to the user.
+    pub dropped: Option<String>,
+}
+
+fn version() -> String {
+    format!("anjuan {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The state file name; a sharded build keeps its own so parallel shards never share one.
+pub fn state_file(shard: Option<(u32, u32)>) -> String {
+    match shard {
+        Some((k, n)) => format!("state-{k}-of-{n}.json"),
+        None => "state.json".into(),
+    }
+}
+
+impl Cache {
+    /// A cache that remembers nothing and saves nowhere (for `check`, exports, tests).
+    pub fn none() -> Cache {
+        Cache::default()
+    }
+
+    /// A cache of `out` that starts empty (a first build, or `--force`) and is saved after.
+    pub fn none_saving(out: &Path, file: &str) -> Cache {
+        Cache {
+            path: Some(out.join(DIR).join(file)),
+            ..Cache::default()
+        }
+    }
+
+    /// Opens the cache of `out` (only an anjuan output folder has one). A file that is
+    /// damaged, from another tool version or unreadable is dropped: everything is rebuilt.
+    pub fn open(out: &Path, file: &str) -> Cache {
+        let dir = out.join(DIR);
+        let path = dir.join(file);
+        let mut dropped = None;
+        let state = match std::fs::read(&path) {
+            Err(_) => State::default(),
+            Ok(bytes) => match parse(&bytes) {
+                Some(s) if s.version == version() => s,
+                Some(_) => State::default(),
+                None => {
+                    dropped = Some(path.display().to_string());
+                    State::default()
+                }
+            },
+        };
+        Cache {
+            path: Some(path),
+            state: Mutex::new(state),
+            dropped,
+        }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        // A poisoned lock only means another thread panicked mid-update; the data is a cache.
+        let mut g = match self.state.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        f(&mut g)
+    }
+
+    /// The SHA-256 of `abs` if the cache knows its bytes from an identical stamp.
+    pub fn file_sha256(&self, abs: &Path, stamp: &Stamp) -> Option<String> {
+        if self.path.is_none() {
+            return None;
+        }
+        let key = abs.to_string_lossy();
+        self.with(|s| match s.files.get(key.as_ref()) {
+            Some((st, sha)) if st == stamp => Some(sha.clone()),
+            _ => None,
+        })
+    }
+
+    /// Records a file's SHA-256 under its stamp.
+    pub fn record_file(&self, abs: &Path, stamp: Stamp, sha256: &str) {
+        if self.path.is_none() {
+            return;
+        }
+        let key = abs.to_string_lossy().into_owned();
+        self.with(|s| s.files.insert(key, (stamp, sha256.to_string())));
+    }
+
+    /// A page count cached under a content key (`pdf:<sha>`, `md:<sha>`, …).
+    pub fn pages(&self, key: &str) -> Option<u32> {
+        self.path.as_ref()?;
+        self.with(|s| s.pages.get(key).copied())
+    }
+
+    /// Records a page count under a content key.
+    pub fn record_pages(&self, key: &str, pages: u32) {
+        if self.path.is_none() {
+            return;
+        }
+        self.with(|s| s.pages.insert(key.to_string(), pages));
+    }
+
+    /// Whether volume `id`, built with `key`, can be kept as it is in `out`: same key, and
+    /// every output file it wrote still there with its size and mtime.
+    pub fn volume_is_current(&self, out: &Path, id: &str, key: &str) -> bool {
+        if self.path.is_none() {
+            return false;
+        }
+        let Some(st) = self.with(|s| s.volumes.get(id).cloned()) else {
+            return false;
+        };
+        st.key == key
+            && !st.outputs.is_empty()
+            && st.outputs.iter().all(|o| {
+                std::fs::symlink_metadata(out.join(&o.path))
+                    .map(|m| {
+                        let s = Stamp::of(&m);
+                        m.is_file() && s.size == o.size && s.mtime_ns == o.mtime_ns
+                    })
+                    .unwrap_or(false)
+            })
+            && folder_holds_only(out, id, &st.outputs)
+    }
+
+    /// The recorded state of a volume, if any.
+    pub fn volume(&self, id: &str) -> Option<VolumeState> {
+        self.with(|s| s.volumes.get(id).cloned())
+    }
+
+    /// The ids of every volume recorded.
+    pub fn volume_ids(&self) -> Vec<String> {
+        self.with(|s| s.volumes.keys().cloned().collect())
+    }
+
+    /// Records what a volume was built with and what it wrote.
+    pub fn record_volume(&self, id: &str, state: VolumeState) {
+        self.with(|s| s.volumes.insert(id.to_string(), state));
+    }
+
+    /// Forgets the volumes `keep` rejects.
+    pub fn retain_volumes(&self, keep: &dyn Fn(&str) -> bool) {
+        self.with(|s| s.volumes.retain(|id, _| keep(id)));
+    }
+
+    /// Writes the cache (atomically: a temporary file, then a rename).
+    pub fn save(&self) -> std::io::Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        let bytes = self.with(|s| {
+            s.version = version();
+            serialize(s)
+        });
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, path)
+    }
+}
+
+/// Every file below `OUT/<id>/` is one the volume's state recorded (nothing added by hand).
+fn folder_holds_only(out: &Path, id: &str, outputs: &[Output]) -> bool {
+    let prefix = format!("{id}/");
+    let recorded = outputs
+        .iter()
+        .filter(|o| o.path.starts_with(&prefix))
+        .count();
+    let mut found = 0usize;
+    for e in walkdir::WalkDir::new(out.join(id)).min_depth(1) {
+        match e {
+            Ok(e) if e.file_type().is_dir() => {}
+            Ok(_) => found += 1,
+            Err(_) => return false,
+        }
+    }
+    found == recorded
+}
+
+/// State file bytes: the JSON body, then a line with its SHA-256.
+fn serialize(s: &State) -> Vec<u8> {
+    let body = serde_json::to_vec(s).unwrap_or_default();
+    let mut out = body.clone();
+    out.extend_from_slice(format!("\nsha256 {}\n", hex::encode(Sha256::digest(&body))).as_bytes());
+    out
+}
+
+fn parse(bytes: &[u8]) -> Option<State> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let (body, tail) = text.trim_end().rsplit_once('\n')?;
+    let sum = tail.strip_prefix("sha256 ")?;
+    if hex::encode(Sha256::digest(body.as_bytes())) != sum {
+        return None;
+    }
+    serde_json::from_str(body).ok()
+}
+
+/// Lists the files written for a volume (its folder and its zip, if any) with their stamps.
+pub fn outputs_of(out: &Path, id: &str) -> Vec<Output> {
+    let mut list = Vec::new();
+    let mut push = |p: &Path| {
+        if let (Ok(m), Ok(rel)) = (std::fs::symlink_metadata(p), p.strip_prefix(out)) {
+            if m.is_file() {
+                let s = Stamp::of(&m);
+                list.push(Output {
+                    path: rel.to_string_lossy().replace('\\', "/"),
+                    size: s.size,
+                    mtime_ns: s.mtime_ns,
+                });
+            }
+        }
+    };
+    for e in walkdir::WalkDir::new(out.join(id))
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        push(e.path());
+    }
+    push(&out.join(format!("{id}.zip")));
+    list
+}
+
+/// The part of every volume's key that the whole build shares: tool version, theme files,
+/// options, archive settings and profiles.
+pub fn common_key(
+    archive: &crate::model::Archive,
+    profiles: &crate::profile::ProfileSet,
+    theme: &crate::theme::Theme,
+    options: &crate::render::Options,
+) -> String {
+    let mut h = Sha256::new();
+    h.update(version().as_bytes());
+    for (name, bytes) in &theme.files {
+        h.update((name.len() as u64).to_le_bytes());
+        h.update(name.as_bytes());
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
+    h.update(format!("{options:?}").as_bytes());
+    h.update(format!("{:?}", archive.settings).as_bytes());
+    h.update(format!("{profiles:?}").as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// The key a volume is built with: the common key and the volume's whole model. The model's
+/// debug form holds every material's SHA-256, page count and text, the ledgers and the
+/// manifests' fields, so any change to what a volume shows changes the key.
+pub fn volume_key(common: &str, volume: &crate::model::Volume) -> String {
+    let mut h = Sha256::new();
+    h.update(common.as_bytes());
+    h.update(format!("{volume:?}").as_bytes());
+    hex::encode(h.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_state_file_is_dropped() {
+        let t = tempfile::tempdir().unwrap();
+        let c = Cache::open(t.path(), "state.json");
+        c.record_pages("pdf:abc", 7);
+        c.save().unwrap();
+        assert_eq!(
+            Cache::open(t.path(), "state.json").pages("pdf:abc"),
+            Some(7)
+        );
+        let p = t.path().join(DIR).join("state.json");
+        let mut bytes = std::fs::read(&p).unwrap();
+        let i = bytes.iter().position(|&b| b == b'7').unwrap();
+        bytes[i] = b'8';
+        std::fs::write(&p, bytes).unwrap();
+        let c = Cache::open(t.path(), "state.json");
+        assert_eq!(c.pages("pdf:abc"), None);
+        assert!(c.dropped.is_some());
+    }
+
+    #[test]
+    fn a_cache_without_a_folder_remembers_nothing() {
+        let c = Cache::none();
+        c.record_pages("pdf:abc", 7);
+        assert_eq!(c.pages("pdf:abc"), None);
+        assert!(!c.volume_is_current(Path::new("/nonexistent"), "x", "k"));
+    }
+}

@@ -816,11 +816,11 @@ pub fn recover(
 pub fn run_index(args: IndexArgs, flag: Option<&str>) -> i32 {
     let out = args.out.clone();
     let recorded = std::fs::read_to_string(out.join(ROOT_FILE)).ok();
-    let root =
-        match (&args.root, &recorded) {
-            (Some(r), _) => r.clone(),
-            (None, Some(r)) => PathBuf::from(r.trim_end_matches('\n')),
-            (None, None) => return fatal(
+    let root = match (&args.root, &recorded) {
+        (Some(r), _) => r.clone(),
+        (None, Some(r)) => PathBuf::from(r.trim_end_matches('\n')),
+        (None, None) => {
+            return fatal(
                 resolve_lang(flag, None),
                 &t!(
                     format!(
@@ -832,8 +832,9 @@ pub fn run_index(args: IndexArgs, flag: Option<&str>) -> i32 {
                         out.display()
                     )
                 ),
-            ),
-        };
+            )
+        }
+    };
     if !out.join(MARKER).is_file() {
         return fatal(
             resolve_lang(flag, None),

@@ -229,6 +229,13 @@ fn print_report(report: &check::Report, loaded: &Loaded, lang: Lang, format: For
 
 /// Runs `build`; returns the exit status.
 pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
+    if let Some(j) = args.jobs {
+        // Before anything runs in parallel (load hashes in parallel too): the global pool is
+        // fixed by its first use. A second build in the same process keeps the first pool.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(j.max(1))
+            .build_global();
+    }
     let out = args.out.clone().unwrap_or_else(|| args.root.join("_site"));
     // Only an anjuan output folder has a cache worth reading.
     let cache = if args.force || !out.join(MARKER).is_file() {
@@ -286,12 +293,6 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
         Err(code) => return code,
     };
     let options = options_for(&args.only, args.ledger_blank_pages);
-    if let Some(j) = args.jobs {
-        // A second build in the same process keeps the first pool; that is fine.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(j.max(1))
-            .build_global();
-    }
     let selected = loaded
         .archive
         .volumes

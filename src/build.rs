@@ -37,14 +37,9 @@ pub struct BuildArgs {
         help = "输出目录（默认 根目录/_site）"
     )]
     pub out: Option<PathBuf>,
-    /// Renderers to run.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        value_name = "输出",
-        help = "只生成部分输出：html,pdf,ledger,package（默认全部）"
-    )]
-    pub only: Vec<String>,
+    /// Which outputs, with which theme.
+    #[command(flatten)]
+    pub outputs: Outputs,
     /// Extra blank ledger pages.
     #[arg(
         long = "ledger-blank-pages",
@@ -61,15 +56,6 @@ pub struct BuildArgs {
         help = "并行处理的卷数（默认为 CPU 核数）"
     )]
     pub jobs: Option<usize>,
-    /// Theme name.
-    #[arg(
-        long,
-        value_name = "主题",
-        default_value = "default",
-        hide_default_value = true,
-        help = "主题名：读取 根目录/themes/主题名/ 中的覆盖文件（默认 default）"
-    )]
-    pub theme: String,
     /// Findings format.
     #[arg(
         long,
@@ -121,6 +107,58 @@ pub fn in_shard(id: &str, shard: Option<(u32, u32)>) -> bool {
 }
 
 const RENDERERS: &[&str] = &["html", "pdf", "ledger", "package"];
+
+/// The outputs a build (or `index`) writes and the theme they use; shared by `build` and
+/// `index`, whose archive pages must match what the shards built.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Outputs {
+    /// Renderers to run.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "输出",
+        help = "只生成部分输出：html,pdf,ledger,package（默认全部；index 时与各分片 build 相同）"
+    )]
+    pub only: Vec<String>,
+    /// Theme name.
+    #[arg(
+        long,
+        value_name = "主题",
+        default_value = "default",
+        hide_default_value = true,
+        help = "主题名：读取 根目录/themes/主题名/ 中的覆盖文件（默认 default）"
+    )]
+    pub theme: String,
+}
+
+impl Outputs {
+    /// An unknown `--only` name, as a message.
+    pub fn unknown(&self) -> Option<Text> {
+        self.only
+            .iter()
+            .find(|o| !RENDERERS.contains(&o.as_str()))
+            .map(|o| {
+                t!(
+                    format!("--only 不认识“{o}”；可用：{}", RENDERERS.join(",")),
+                    format!("--only: unknown “{o}”; use {}", RENDERERS.join(","))
+                )
+            })
+    }
+
+    /// Render options for these outputs.
+    pub fn options(&self, ledger_blank_pages: u32) -> Options {
+        let enabled: Vec<&'static str> = RENDERERS
+            .iter()
+            .copied()
+            .filter(|r| self.only.is_empty() || self.only.iter().any(|o| o == r))
+            .collect();
+        Options {
+            ledger_blank_pages,
+            enabled,
+            ..Options::default()
+        }
+    }
+}
 
 /// Why an output folder is refused.
 pub fn refuse_out(root: &Path, out: &Path, loaded: &Loaded) -> Option<Text> {
@@ -248,16 +286,8 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
         Err(e) => return fatal(resolve_lang(flag, None), &e.message),
     };
     let lang = resolve_lang(flag, Some(&loaded));
-    for o in &args.only {
-        if !RENDERERS.contains(&o.as_str()) {
-            return fatal(
-                lang,
-                &t!(
-                    format!("--only 不认识“{o}”；可用：{}", RENDERERS.join(",")),
-                    format!("--only: unknown “{o}”; use {}", RENDERERS.join(","))
-                ),
-            );
-        }
+    if let Some(why) = args.outputs.unknown() {
+        return fatal(lang, &why);
     }
     if let Some(why) = refuse_out(&args.root, &out, &loaded) {
         return fatal(lang, &why);
@@ -288,11 +318,11 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
     if !args.quiet || args.format == Format::Json {
         print_report(&report, &loaded, lang, args.format, true);
     }
-    let theme = match load_theme(&args.root, &args.theme, lang) {
+    let theme = match load_theme(&args.root, &args.outputs.theme, lang) {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let options = options_for(&args.only, args.ledger_blank_pages);
+    let options = args.outputs.options(args.ledger_blank_pages);
     let selected = loaded
         .archive
         .volumes
@@ -315,38 +345,28 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
             }
             if !args.quiet {
                 let (k, n) = args.shard.unwrap_or((1, 1));
+                let (kept, shown) = (selected - done.rebuilt, out.display());
+                let shard_note = |zh: bool| match (args.shard.is_some(), zh) {
+                    (false, _) => String::new(),
+                    (true, true) => {
+                        format!("；这是第 {k} 份，共 {n} 份：全部完成后请运行 anjuan index {shown}")
+                    }
+                    (true, false) => {
+                        format!("; shard {k} of {n}: when all are done, run anjuan index {shown}")
+                    }
+                };
                 eprintln!(
                     "{}",
                     lang.pick(
                         &format!(
-                            "已生成 {} 卷到 {}（重新生成 {} 卷，{} 卷未变沿用）{}",
-                            selected,
-                            out.display(),
+                            "已生成 {selected} 卷到 {shown}（重新生成 {} 卷，{kept} 卷未变沿用）{}",
                             done.rebuilt,
-                            selected - done.rebuilt,
-                            if args.shard.is_some() {
-                                format!(
-                                    "；这是第 {k} 份，共 {n} 份：全部完成后请运行 anjuan index {}",
-                                    out.display()
-                                )
-                            } else {
-                                String::new()
-                            }
+                            shard_note(true)
                         ),
                         &format!(
-                            "built {} volumes into {} ({} rebuilt, {} unchanged){}",
-                            selected,
-                            out.display(),
+                            "built {selected} volumes into {shown} ({} rebuilt, {kept} unchanged){}",
                             done.rebuilt,
-                            selected - done.rebuilt,
-                            if args.shard.is_some() {
-                                format!(
-                                    "; shard {k} of {n}: when all are done, run anjuan index {}",
-                                    out.display()
-                                )
-                            } else {
-                                String::new()
-                            }
+                            shard_note(false)
                         )
                     )
                 );
@@ -370,19 +390,6 @@ fn load_theme(root: &Path, name: &str, lang: Lang) -> Result<Theme, i32> {
             ),
         )
     })
-}
-
-fn options_for(only: &[String], ledger_blank_pages: u32) -> Options {
-    let enabled: Vec<&'static str> = RENDERERS
-        .iter()
-        .copied()
-        .filter(|r| only.is_empty() || only.iter().any(|o| o == r))
-        .collect();
-    Options {
-        ledger_blank_pages,
-        enabled,
-        ..Options::default()
-    }
 }
 
 /// How a build runs beyond what it renders: the cache, the shard, progress.
@@ -857,6 +864,9 @@ pub fn run_index(args: IndexArgs, flag: Option<&str>) -> i32 {
         Err(e) => return fatal(resolve_lang(flag, None), &e.message),
     };
     let lang = resolve_lang(flag, Some(&loaded));
+    if let Some(why) = args.outputs.unknown() {
+        return fatal(lang, &why);
+    }
     crate::layout_pages_cached(&mut loaded, &cache);
     let report = check::run(&loaded, Mode::Build);
     if report.has_errors() {
@@ -879,11 +889,11 @@ pub fn run_index(args: IndexArgs, flag: Option<&str>) -> i32 {
             ),
         );
     }
-    let theme = match load_theme(&root, &args.theme, lang) {
+    let theme = match load_theme(&root, &args.outputs.theme, lang) {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let options = options_for(&args.only, 0);
+    let options = args.outputs.options(0);
     let lock = match open_out(&out, None) {
         Ok(l) => l,
         Err(e) => return fatal(lang, &e.message),
@@ -951,23 +961,9 @@ pub struct IndexArgs {
         help = "案卷根目录（默认取构建时记录在输出目录中的路径）"
     )]
     pub root: Option<PathBuf>,
-    /// Renderers whose archive pages to write.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        value_name = "输出",
-        help = "与各分片 build 时的 --only 相同（默认全部）"
-    )]
-    pub only: Vec<String>,
-    /// Theme name.
-    #[arg(
-        long,
-        value_name = "主题",
-        default_value = "default",
-        hide_default_value = true,
-        help = "主题名（与 build 时相同）"
-    )]
-    pub theme: String,
+    /// Which outputs (as the shards were built), with which theme.
+    #[command(flatten)]
+    pub outputs: Outputs,
     /// Quiet.
     #[arg(long, short = 'q', help = "只输出错误")]
     pub quiet: bool,

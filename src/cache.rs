@@ -166,9 +166,7 @@ impl Cache {
 
     /// The SHA-256 of `abs` if the cache knows its bytes from an identical stamp.
     pub fn file_sha256(&self, abs: &Path, stamp: &Stamp) -> Option<String> {
-        if self.path.is_none() {
-            return None;
-        }
+        self.path.as_ref()?;
         let key = abs.to_string_lossy();
         self.with(|s| match s.files.get(key.as_ref()) {
             Some((st, sha)) if st == stamp => Some(sha.clone()),

@@ -6,47 +6,22 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+mod common;
 use std::time::{Duration, Instant};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_anjuan"))
 }
 
-fn sample() -> (tempfile::TempDir, PathBuf) {
-    let t = tempfile::tempdir().unwrap();
-    let root = t.path().join("archive");
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases");
-    for e in walkdir::WalkDir::new(&from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(&from).unwrap();
-        if rel.starts_with("_site") {
-            continue;
-        }
-        let to = root.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(e.path(), &to).unwrap();
-        }
-    }
-    (t, root)
-}
+use common::sample_copy as sample;
 
 /// Every file below `dir` (relative path → bytes), skipping what `skip` rejects.
 fn tree(dir: &Path, skip: &dyn Fn(&str) -> bool) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
+    common::files_below(dir)
         .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (!skip(&rel)).then(|| (rel, std::fs::read(e.path()).unwrap()))
-        })
+        .filter(|(rel, _)| !skip(rel))
+        .map(|(rel, p)| (rel, std::fs::read(p).unwrap()))
         .collect()
 }
 

@@ -4,8 +4,10 @@
 //! byte.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
+
+mod common;
 
 const CHANGED: &str = "处罚/2024-0031-某某餐馆未按规定公示许可证案/03-询问笔录.md";
 
@@ -24,26 +26,7 @@ fn os(s: &str) -> &std::ffi::OsStr {
     s.as_ref()
 }
 
-/// A private copy of the sample archive (the tests change materials).
-fn sample() -> (tempfile::TempDir, PathBuf) {
-    let t = tempfile::tempdir().unwrap();
-    let root = t.path().join("archive");
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases");
-    for e in walkdir::WalkDir::new(&from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(&from).unwrap();
-        if rel.starts_with("_site") {
-            continue;
-        }
-        let to = root.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(e.path(), &to).unwrap();
-        }
-    }
-    (t, root)
-}
+use common::sample_copy as sample;
 
 fn build(root: &Path, out: &Path, extra: &[&str]) -> String {
     let mut args = vec![os("build"), root.as_os_str(), os("-o"), out.as_os_str()];
@@ -55,22 +38,12 @@ fn build(root: &Path, out: &Path, extra: &[&str]) -> String {
 
 /// Every output file (outside the cache folder) → (bytes, mtime).
 fn snapshot(out: &Path) -> BTreeMap<String, (Vec<u8>, std::time::SystemTime)> {
-    walkdir::WalkDir::new(out)
+    common::files_below(out)
         .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(out)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            if rel.starts_with(".anjuan-cache") {
-                return None;
-            }
-            let m = e.metadata().unwrap().modified().unwrap();
-            Some((rel, (std::fs::read(e.path()).unwrap(), m)))
+        .filter(|(rel, _)| !rel.starts_with(".anjuan-cache"))
+        .map(|(rel, p)| {
+            let m = std::fs::metadata(&p).unwrap().modified().unwrap();
+            (rel, (std::fs::read(&p).unwrap(), m))
         })
         .collect()
 }

@@ -2,6 +2,11 @@
 // no page error, no request that is not file://, every href/src is relative, ends in a file
 // name and resolves, every image decodes; search.html?q=… finds what it must.
 //
+// Hostile input: no page (and no search for a hostile query) may open a dialog (alert/confirm/
+// prompt), set the canary `window.__pwned`, set its title to PWNED or navigate away;
+// the parsed DOM may hold no script but the theme's own, no on* attribute, no javascript:/
+// vbscript:/data: URL, no <base>, <meta http-equiv=refresh>, <style>, CSS url()/expression().
+//
 //   node tests/browser/check.js OUT [--expect 'QUERY=>HREF_PART']...
 //
 // Exits 0 when everything holds, 1 with a list of problems otherwise, 2 when it cannot run.
@@ -63,6 +68,10 @@ function problem(page, what) {
 }
 
 function watch(page, file) {
+  page.on("dialog", (d) => {
+    problem(file, `dialog opened (${d.type()}): ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
   page.on("console", (m) => {
     if (m.type() === "error") problem(file, `console error: ${m.text()}`);
   });
@@ -95,6 +104,76 @@ function checkRef(file, pageUrl, attr, value) {
   }
 }
 
+// The theme's own scripts; any other <script> is injected.
+const THEME_SCRIPT = /^(\.\.\/)*assets\/(js\/(archive|search)|search-index)\.js$/;
+// Attributes that hold a URL (besides href/src, which checkRef follows).
+const URL_ATTRS = ["action", "formaction", "data", "poster", "srcset", "xlink:href", "background", "lowsrc", "ping", "cite", "codebase"];
+
+// What the page's DOM holds that it must not, after any script had its chance to run.
+async function inspect(page) {
+  return page.evaluate((args) => {
+    const [themeScript, urlAttrs] = args;
+    const theme = new RegExp(themeScript);
+    const bad = [];
+    const danger = (v) => {
+      const t = String(v).replace(/[\u0000-\u0020\u007f-\u00a0]/g, "").toLowerCase();
+      return /^(javascript|vbscript|data|livescript):/.test(t) || /^(https?:|\/\/|\\\\)/.test(t);
+    };
+    for (const s of document.querySelectorAll("script")) {
+      const src = s.getAttribute("src");
+      if (src === null || !theme.test(src) || s.textContent.trim() !== "") bad.push(`script not from the theme: ${s.outerHTML.slice(0, 120)}`);
+    }
+    for (const el of document.querySelectorAll("*")) {
+      for (const a of el.attributes) {
+        const n = a.name.toLowerCase();
+        if (n.startsWith("on")) bad.push(`event handler ${n} on <${el.localName}>: ${a.value.slice(0, 80)}`);
+        if ((n === "href" || n === "src" || urlAttrs.includes(n)) && danger(a.value)) bad.push(`${n}="${a.value.slice(0, 80)}" on <${el.localName}>`);
+        if (n === "style" && /url\s*\(|expression\s*\(|javascript:/i.test(a.value)) bad.push(`style="${a.value.slice(0, 80)}" on <${el.localName}>`);
+      }
+      const tag = el.localName;
+      if (["base", "style", "embed", "applet", "frame", "frameset"].includes(tag)) bad.push(`<${tag}> element`);
+      if (tag === "meta" && /refresh|set-cookie/i.test(el.getAttribute("http-equiv") || "")) bad.push(`<meta http-equiv="${el.getAttribute("http-equiv")}">`);
+      if (tag === "link" && !/^stylesheet$/i.test(el.getAttribute("rel") || "")) bad.push(`<link rel="${el.getAttribute("rel")}">`);
+    }
+    return {
+      bad,
+      pwned: typeof window.__pwned === "undefined" ? null : String(window.__pwned),
+      title: document.title,
+      href: location.href,
+    };
+  }, [THEME_SCRIPT.source, URL_ATTRS]);
+}
+
+// Lets timers, onload/ontoggle/onfocus handlers and meta refreshes fire, then looks.
+async function hostileChecks(page, file, url) {
+  await page.waitForTimeout(250);
+  let r;
+  try {
+    r = await inspect(page);
+  } catch (e) {
+    problem(file, `cannot inspect the page (did it navigate away?): ${e.message}`);
+    return;
+  }
+  if (r.pwned !== null) problem(file, `canary set: window.__pwned = ${r.pwned}`);
+  // Payloads set document.title = 'PWNED' (the escaped payload text itself is a longer title).
+  if (r.title.trim() === "PWNED") problem(file, "title set to PWNED by a script");
+  if (r.href !== url) problem(file, `page navigated to ${r.href}`);
+  for (const b of r.bad) problem(file, b);
+}
+
+// Queries that make search.html render hostile text: in the box, in the status line and,
+// through the index, in result titles and snippets.
+const HOSTILE_QUERIES = [
+  "<img src=x onerror=window.__pwned=1>",
+  "\"><svg onload=alert(1)>",
+  "</script><script>window.__pwned=1</script>",
+  "pwned",
+  "script",
+  "onerror",
+  "javascript:",
+  "{{",
+];
+
 (async () => {
   let browser;
   try {
@@ -122,8 +201,8 @@ function checkRef(file, pageUrl, attr, value) {
     }
     const found = await page.evaluate(() => {
       const list = [];
-      for (const el of document.querySelectorAll("[href], [src]")) {
-        for (const a of ["href", "src"]) {
+      for (const el of document.querySelectorAll("[href], [src], [action], [formaction], [data], [poster]")) {
+        for (const a of ["href", "src", "action", "formaction", "data", "poster"]) {
           if (el.hasAttribute(a)) list.push([a, el.getAttribute(a)]);
         }
       }
@@ -139,6 +218,19 @@ function checkRef(file, pageUrl, attr, value) {
     for (const [src, ok] of found.images) {
       if (!ok) problem(file, `image does not display: ${src}`);
     }
+    await hostileChecks(page, file, url);
+    await page.close();
+  }
+
+  for (const q of HOSTILE_QUERIES) {
+    const file = path.join(out, "search.html");
+    const page = await context.newPage();
+    watch(page, file);
+    const url = pathToFileURL(file).href + "?q=" + encodeURIComponent(q);
+    await page.goto(url, { waitUntil: "load" });
+    await hostileChecks(page, file, url);
+    const shown = await page.$$eval("#results li", (li) => li.length);
+    console.log(`hostile search ?q=${q}: ${shown} result(s) rendered`);
     await page.close();
   }
 

@@ -157,14 +157,18 @@ fn similar_types(p: &crate::profile::Profile, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// `order`: materials out of the profile's binding order. Attached types (送达回证 after the
+/// document served, photos after their 笔录) are skipped; of the others, the longest run already
+/// in order stays put and only the materials outside it are reported, so one material moved to
+/// the wrong place gives one error at its own line, not one for every material it jumped over.
 fn order(a: &Archive, _: Mode) -> Vec<Finding> {
     let mut out = Vec::new();
     for (v, c) in cases(a) {
         let p = &c.profile;
-        // The furthest position reached so far, and the material that reached it.
-        let mut reached: Option<(usize, &Material)> = None;
         let mut prev: Option<&Material> = None;
         let mut seen: BTreeMap<usize, &Material> = BTreeMap::new();
+        // (profile position, material) of every material that holds a place in the order.
+        let mut placed: Vec<(usize, &Material)> = Vec::new();
         for m in &c.materials {
             let Some(idx) = m.type_index else {
                 continue;
@@ -207,33 +211,106 @@ fn order(a: &Archive, _: Mode) -> Vec<Finding> {
                 seen.insert(idx, m);
             }
             if !attaches {
-                match reached {
-                    Some((r, rm)) if idx < r => {
-                        out.push(at(
-                            Finding::error(
-                                "order",
-                                t!(
-                                    format!("材料顺序错误：“{}”应排在“{}”之前", m.title_or_type(), rm.title_or_type()),
-                                    format!("out of order: “{}” belongs before “{}”", m.title_or_type(), rm.title_or_type())
-                                ),
-                                t!(
-                                    format!("按“{}”的装订顺序，{}应在{}之前；请调整 materials 列表中的先后", p.name, ty.name, p.materials[r].name),
-                                    format!("profile {} binds {} before {}; move the entry up in `materials`", p.id, ty.name, p.materials[r].name)
-                                ),
-                            ),
-                            v,
-                            &c.manifest_rel,
-                            m.pos,
-                        ));
-                    }
-                    Some((r, _)) if idx == r => {}
-                    _ => reached = Some((idx, m)),
-                }
+                placed.push((idx, m));
             }
             prev = Some(m);
         }
+        let keep = longest_in_order(&placed);
+        for (&(idx, m), _) in placed.iter().zip(&keep).filter(|(_, k)| !**k) {
+            // Say where it goes among the materials that stay: before the first of them that
+            // belongs after it, when that one comes earlier in the list; else after the last
+            // of them that belongs before it.
+            let kept = || {
+                placed
+                    .iter()
+                    .zip(&keep)
+                    .filter(|(_, k)| **k)
+                    .map(|(x, _)| *x)
+            };
+            let ty = &p.materials[idx];
+            let before = kept()
+                .find(|(r, _)| *r > idx)
+                .filter(|(_, n)| n.index < m.index);
+            let (zh, en, help_zh, help_en) = match before {
+                Some((r, n)) => (
+                    format!(
+                        "材料顺序错误：“{}”应排在“{}”之前",
+                        m.title_or_type(),
+                        n.title_or_type()
+                    ),
+                    format!(
+                        "out of order: “{}” belongs before “{}”",
+                        m.title_or_type(),
+                        n.title_or_type()
+                    ),
+                    format!(
+                        "按“{}”的装订顺序，{}应在{}之前；请调整 materials 列表中的先后",
+                        p.name, ty.name, p.materials[r].name
+                    ),
+                    format!(
+                        "profile {} binds {} before {}; move the entry up in `materials`",
+                        p.id, ty.name, p.materials[r].name
+                    ),
+                ),
+                None => {
+                    let (r, n) = kept().rfind(|(r, _)| *r <= idx).unwrap_or((idx, m));
+                    (
+                        format!(
+                            "材料顺序错误：“{}”应排在“{}”之后",
+                            m.title_or_type(),
+                            n.title_or_type()
+                        ),
+                        format!(
+                            "out of order: “{}” belongs after “{}”",
+                            m.title_or_type(),
+                            n.title_or_type()
+                        ),
+                        format!(
+                            "按“{}”的装订顺序，{}应在{}之后；请调整 materials 列表中的先后",
+                            p.name, ty.name, p.materials[r].name
+                        ),
+                        format!(
+                            "profile {} binds {} after {}; move the entry down in `materials`",
+                            p.id, ty.name, p.materials[r].name
+                        ),
+                    )
+                }
+            };
+            out.push(at(
+                Finding::error("order", t!(zh, en), t!(help_zh, help_en)),
+                v,
+                &c.manifest_rel,
+                m.pos,
+            ));
+        }
     }
     out
+}
+
+/// Marks the longest subsequence of `placed` whose profile positions never decrease (the
+/// materials already in binding order); the unmarked ones are the misplaced ones. Of equally long
+/// runs it keeps the earlier materials, so of two swapped neighbours the second is reported.
+fn longest_in_order(placed: &[(usize, &Material)]) -> Vec<bool> {
+    // Built from the end: tails[k] is the index in `placed` of the start of a run of length
+    // k + 1 whose first position is the largest found so far (positions decrease along tails).
+    let mut tails: Vec<usize> = Vec::new();
+    let mut next: Vec<Option<usize>> = vec![None; placed.len()];
+    for (i, &(r, _)) in placed.iter().enumerate().rev() {
+        let k = tails.partition_point(|&t| placed[t].0 >= r);
+        next[i] = k.checked_sub(1).map(|k| tails[k]);
+        if k == tails.len() {
+            tails.push(i);
+        } else {
+            tails[k] = i;
+        }
+    }
+    let mut keep = vec![false; placed.len()];
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        keep[i] = true;
+        cur = next[i];
+    }
+    keep
 }
 
 impl Material {

@@ -642,7 +642,7 @@ pub fn write_outputs_planned(
                 &v.id,
                 cache::VolumeState {
                     key,
-                    outputs: cache::outputs_of(out, &v.id),
+                    outputs: cache::outputs_digest(out, &v.id).unwrap_or_default(),
                 },
             );
             rebuilt.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -7,13 +7,14 @@
 //! - page counts by content: a PDF's page count and a typeset text's page count, by the
 //!   SHA-256 of its bytes;
 //! - per volume: the key it was built with (tool version, theme, options, profiles, archive
-//!   settings and the volume's whole model, which holds every material's SHA-256) and the
-//!   size and mtime of every output file it wrote.
+//!   settings and the volume's whole model, which holds every material's SHA-256) and a
+//!   digest of the names, sizes and mtimes of every output file it wrote.
 //!
 //! It is never trusted blindly: the state file carries its own SHA-256 and is dropped whole
 //! when that does not match (a damaged cache means a full rebuild, not a wrong one); a
-//! volume is reused only when its key matches and every output file it recorded is still
-//! there with the recorded size and mtime; a different tool version drops everything.
+//! volume is reused only when its key matches and its output files are exactly those it
+//! wrote (same names, sizes and mtimes); a different tool version drops everything. Only the
+//! fingerprints a run used are saved, so entries for deleted files do not pile up.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -68,24 +69,15 @@ impl Stamp {
     }
 }
 
-/// One output file of a volume as written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Output {
-    /// Path relative to OUT, `/`-separated.
-    pub path: String,
-    /// Size in bytes.
-    pub size: u64,
-    /// Modification time, nanoseconds since the epoch.
-    pub mtime_ns: i128,
-}
-
 /// What a volume was built with and what it wrote.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VolumeState {
     /// The build key (see [`volume_key`]).
     pub key: String,
-    /// Every file written for the volume (its folder and its zip).
-    pub outputs: Vec<Output>,
+    /// The SHA-256 of the listing of every file written for the volume (its folder and its
+    /// zip): path, size and mtime of each (see [`outputs_digest`]). One digest rather than
+    /// the list keeps the cache small for volumes of hundreds of scans.
+    pub outputs: String,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -101,6 +93,9 @@ struct State {
 pub struct Cache {
     path: Option<PathBuf>,
     state: Mutex<State>,
+    /// File fingerprints and page counts used or made by this run: only these are saved,
+    /// so entries for files that are gone do not pile up.
+    used: Mutex<(BTreeMap<String, (Stamp, String)>, BTreeMap<String, u32>)>,
     /// Why an existing cache was dropped, for a note to the user.
     pub dropped: Option<String>,
 }
@@ -151,6 +146,7 @@ impl Cache {
         Cache {
             path: Some(path),
             state: Mutex::new(state),
+            used: Default::default(),
             dropped,
         }
     }
@@ -164,14 +160,28 @@ impl Cache {
         f(&mut g)
     }
 
+    #[allow(clippy::type_complexity)]
+    fn with_used<R>(
+        &self,
+        f: impl FnOnce(&mut (BTreeMap<String, (Stamp, String)>, BTreeMap<String, u32>)) -> R,
+    ) -> R {
+        let mut g = match self.used.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        f(&mut g)
+    }
+
     /// The SHA-256 of `abs` if the cache knows its bytes from an identical stamp.
     pub fn file_sha256(&self, abs: &Path, stamp: &Stamp) -> Option<String> {
         self.path.as_ref()?;
         let key = abs.to_string_lossy();
-        self.with(|s| match s.files.get(key.as_ref()) {
+        let sha = self.with(|s| match s.files.get(key.as_ref()) {
             Some((st, sha)) if st == stamp => Some(sha.clone()),
             _ => None,
-        })
+        })?;
+        self.record_file(abs, stamp.clone(), &sha);
+        Some(sha)
     }
 
     /// Records a file's SHA-256 under its stamp.
@@ -180,13 +190,15 @@ impl Cache {
             return;
         }
         let key = abs.to_string_lossy().into_owned();
-        self.with(|s| s.files.insert(key, (stamp, sha256.to_string())));
+        self.with_used(|u| u.0.insert(key, (stamp, sha256.to_string())));
     }
 
     /// A page count cached under a content key (`pdf:<sha>`, `md:<sha>`, …).
     pub fn pages(&self, key: &str) -> Option<u32> {
         self.path.as_ref()?;
-        self.with(|s| s.pages.get(key).copied())
+        let n = self.with(|s| s.pages.get(key).copied())?;
+        self.record_pages(key, n);
+        Some(n)
     }
 
     /// Records a page count under a content key.
@@ -194,11 +206,12 @@ impl Cache {
         if self.path.is_none() {
             return;
         }
-        self.with(|s| s.pages.insert(key.to_string(), pages));
+        self.with_used(|u| u.1.insert(key.to_string(), pages));
     }
 
     /// Whether volume `id`, built with `key`, can be kept as it is in `out`: same key, and
-    /// every output file it wrote still there with its size and mtime.
+    /// the files in its folder and its zip exactly those it wrote (same names, sizes, mtimes:
+    /// nothing changed, deleted or added).
     pub fn volume_is_current(&self, out: &Path, id: &str, key: &str) -> bool {
         if self.path.is_none() {
             return false;
@@ -206,17 +219,7 @@ impl Cache {
         let Some(st) = self.with(|s| s.volumes.get(id).cloned()) else {
             return false;
         };
-        st.key == key
-            && !st.outputs.is_empty()
-            && st.outputs.iter().all(|o| {
-                std::fs::symlink_metadata(out.join(&o.path))
-                    .map(|m| {
-                        let s = Stamp::of(&m);
-                        m.is_file() && s.size == o.size && s.mtime_ns == o.mtime_ns
-                    })
-                    .unwrap_or(false)
-            })
-            && folder_holds_only(out, id, &st.outputs)
+        st.key == key && outputs_digest(out, id).as_deref() == Some(st.outputs.as_str())
     }
 
     /// The recorded state of a volume, if any.
@@ -244,8 +247,11 @@ impl Cache {
         let Some(path) = &self.path else {
             return Ok(());
         };
+        let (files, pages) = self.with_used(|u| (u.0.clone(), u.1.clone()));
         let bytes = self.with(|s| {
             s.version = version();
+            s.files = files;
+            s.pages = pages;
             serialize(s)
         });
         if let Some(dir) = path.parent() {
@@ -255,24 +261,6 @@ impl Cache {
         std::fs::write(&tmp, bytes)?;
         std::fs::rename(&tmp, path)
     }
-}
-
-/// Every file below `OUT/<id>/` is one the volume's state recorded (nothing added by hand).
-fn folder_holds_only(out: &Path, id: &str, outputs: &[Output]) -> bool {
-    let prefix = format!("{id}/");
-    let recorded = outputs
-        .iter()
-        .filter(|o| o.path.starts_with(&prefix))
-        .count();
-    let mut found = 0usize;
-    for e in walkdir::WalkDir::new(out.join(id)).min_depth(1) {
-        match e {
-            Ok(e) if e.file_type().is_dir() => {}
-            Ok(_) => found += 1,
-            Err(_) => return false,
-        }
-    }
-    found == recorded
 }
 
 /// State file bytes: the JSON body, then a line with its SHA-256.
@@ -293,31 +281,40 @@ fn parse(bytes: &[u8]) -> Option<State> {
     serde_json::from_str(body).ok()
 }
 
-/// Lists the files written for a volume (its folder and its zip, if any) with their stamps.
-pub fn outputs_of(out: &Path, id: &str) -> Vec<Output> {
-    let mut list = Vec::new();
-    let mut push = |p: &Path| {
-        if let (Ok(m), Ok(rel)) = (std::fs::symlink_metadata(p), p.strip_prefix(out)) {
-            if m.is_file() {
-                let s = Stamp::of(&m);
-                list.push(Output {
-                    path: rel.to_string_lossy().replace('\\', "/"),
-                    size: s.size,
-                    mtime_ns: s.mtime_ns,
-                });
-            }
-        }
+/// The SHA-256 of the listing (path, size, mtime) of every file written for a volume: its
+/// folder, walked in name order, and its zip. `None` when the folder cannot be read or holds
+/// anything but files and folders.
+pub fn outputs_digest(out: &Path, id: &str) -> Option<String> {
+    let mut h = Sha256::new();
+    let mut line = |rel: &str, m: &std::fs::Metadata| {
+        let s = Stamp::of(m);
+        h.update(format!("{rel}\t{}\t{}\n", s.size, s.mtime_ns).as_bytes());
     };
-    for e in walkdir::WalkDir::new(out.join(id))
-        .min_depth(1)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        push(e.path());
+    let dir = out.join(id);
+    if !dir.is_dir() {
+        return None;
     }
-    push(&out.join(format!("{id}.zip")));
-    list
+    for e in walkdir::WalkDir::new(&dir).min_depth(1).sort_by_file_name() {
+        let e = e.ok()?;
+        let m = e.path().symlink_metadata().ok()?;
+        if m.is_dir() {
+            continue;
+        }
+        if !m.is_file() {
+            return None;
+        }
+        let rel = e
+            .path()
+            .strip_prefix(out)
+            .ok()?
+            .to_string_lossy()
+            .into_owned();
+        line(&rel, &m);
+    }
+    if let Ok(m) = std::fs::symlink_metadata(out.join(format!("{id}.zip"))) {
+        line(&format!("{id}.zip"), &m);
+    }
+    Some(hex::encode(h.finalize()))
 }
 
 /// The part of every volume's key that the whole build shares: tool version, theme files,

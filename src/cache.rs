@@ -88,6 +88,9 @@ struct State {
     volumes: BTreeMap<String, VolumeState>,
 }
 
+/// File fingerprints (path → stamp, SHA-256) and page counts (content key → pages).
+type Used = (BTreeMap<String, (Stamp, String)>, BTreeMap<String, u32>);
+
 /// The incremental-build cache of one OUT folder (or an empty one: everything is rebuilt).
 #[derive(Debug, Default)]
 pub struct Cache {
@@ -95,7 +98,7 @@ pub struct Cache {
     state: Mutex<State>,
     /// File fingerprints and page counts used or made by this run: only these are saved,
     /// so entries for files that are gone do not pile up.
-    used: Mutex<(BTreeMap<String, (Stamp, String)>, BTreeMap<String, u32>)>,
+    used: Mutex<Used>,
     /// Why an existing cache was dropped, for a note to the user.
     pub dropped: Option<String>,
 }
@@ -160,11 +163,7 @@ impl Cache {
         f(&mut g)
     }
 
-    #[allow(clippy::type_complexity)]
-    fn with_used<R>(
-        &self,
-        f: impl FnOnce(&mut (BTreeMap<String, (Stamp, String)>, BTreeMap<String, u32>)) -> R,
-    ) -> R {
+    fn with_used<R>(&self, f: impl FnOnce(&mut Used) -> R) -> R {
         let mut g = match self.used.lock() {
             Ok(g) => g,
             Err(p) => p.into_inner(),

@@ -122,10 +122,20 @@ pub fn summary_line(report: &Report, lang: Lang) -> String {
             "{} 卷 · {} 案 · {} 件 · {} 页 · {} 个错误 · {} 个警告",
             s.volumes, s.cases, s.materials, s.pages, s.errors, s.warnings
         ),
-        Lang::En => format!(
-            "{} volumes · {} cases · {} materials · {} pages · {} errors · {} warnings",
-            s.volumes, s.cases, s.materials, s.pages, s.errors, s.warnings
-        ),
+        Lang::En => {
+            let n = |count: u64, one: &str| {
+                format!("{count} {one}{}", if count == 1 { "" } else { "s" })
+            };
+            [
+                n(s.volumes as u64, "volume"),
+                n(s.cases as u64, "case"),
+                n(s.materials as u64, "material"),
+                n(s.pages, "page"),
+                n(s.errors as u64, "error"),
+                n(s.warnings as u64, "warning"),
+            ]
+            .join(" · ")
+        }
     }
 }
 

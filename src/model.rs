@@ -303,6 +303,9 @@ pub struct Material {
     pub pos: Pos,
     /// Where `file`/`files` is written.
     pub file_pos: Pos,
+    /// Where each key of the entry is written (`date`, `av`, and `av.<key>` inside `av:`),
+    /// so findings point at the line to change.
+    pub key_pos: std::collections::BTreeMap<String, Pos>,
     /// Exact pages of typeset files (Markdown / text), filled once laid out.
     pub typeset_pages: Option<u32>,
     /// Every file the entry named (root-relative), including ones that failed to load, so a
@@ -311,6 +314,11 @@ pub struct Material {
 }
 
 impl Material {
+    /// Where `key` is written, else where the entry starts.
+    pub fn pos_of(&self, key: &str) -> Pos {
+        self.key_pos.get(key).copied().unwrap_or(self.pos)
+    }
+
     /// True when every file is audio or video.
     pub fn is_av(&self) -> bool {
         !self.files.is_empty() && self.files.iter().all(|f| f.kind.is_av())

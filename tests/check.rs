@@ -74,7 +74,7 @@ fn every_rule_fires_at_the_right_place() {
         ("missing", "missing", "error", CASE, 27, 1),
         ("date-order", "date-order", "warning", CASE, 12, 0),
         ("deadline", "deadline", "error", CASE, 25, 1),
-        ("av-metadata", "av-metadata", "error", CASE, 40, 1),
+        ("av-metadata", "av-metadata", "error", CASE, 43, 1),
         ("pages-mismatch", "pages-mismatch", "error", CASE, 58, 1),
         (
             "nested-case",

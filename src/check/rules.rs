@@ -569,7 +569,7 @@ fn date_order(a: &Archive, _: Mode) -> Vec<Finding> {
                         ),
                         v,
                         &c.manifest_rel,
-                        m.pos,
+                        m.pos_of("date"),
                     ));
                 }
             }
@@ -596,7 +596,7 @@ fn date_order(a: &Archive, _: Mode) -> Vec<Finding> {
                             ),
                             v,
                             &c.manifest_rel,
-                            m.pos,
+                            m.pos_of("av.end"),
                         ));
                     }
                 }
@@ -699,7 +699,7 @@ fn av_metadata(a: &Archive, _: Mode) -> Vec<Finding> {
                 ),
                 v,
                 &c.manifest_rel,
-                m.pos,
+                m.pos_of("av"),
             ));
         }
     }

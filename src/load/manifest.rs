@@ -708,9 +708,24 @@ fn load_material(
         files,
         pos: item.pos,
         file_pos,
+        key_pos: material_key_pos(item),
         typeset_pages: None,
         listed,
     })
+}
+
+/// Where each key of a material entry (and of its `av:` block, as `av.<key>`) is written.
+fn material_key_pos(item: &Node) -> BTreeMap<String, Pos> {
+    let mut out = BTreeMap::new();
+    for (k, v) in item.as_map().into_iter().flatten() {
+        out.insert(k.name.clone(), k.pos);
+        if k.name == "av" {
+            for (ak, _) in v.as_map().into_iter().flatten() {
+                out.insert(format!("av.{}", ak.name), ak.pos);
+            }
+        }
+    }
+    out
 }
 
 fn examine_file(

@@ -66,26 +66,6 @@ impl Renderer for PdfRenderer {
     }
 }
 
-/// Lays out every Markdown / text material to learn its exact page count (one page per
-/// typeset file at least; each typeset file starts on a new page).
-pub fn count_typeset_pages(archive: &mut Archive) {
-    for v in &mut archive.volumes {
-        for c in &mut v.cases {
-            for m in &mut c.materials {
-                if m.files.iter().any(|f| f.kind.is_typeset()) {
-                    let n: usize = m
-                        .files
-                        .iter()
-                        .filter(|f| f.kind.is_typeset())
-                        .map(|f| layout_of(f).pages.len())
-                        .sum();
-                    m.typeset_pages = Some(n as u32);
-                }
-            }
-        }
-    }
-}
-
 fn layout_of(f: &crate::model::MaterialFile) -> Arc<Typeset> {
     let txt = f.text.as_deref().unwrap_or("");
     typeset::typeset_file(&f.sha256, txt, f.kind == FileKind::Markdown)

@@ -526,7 +526,16 @@ fn random_archives_load_and_check_without_panic() {
     });
     let started = std::time::Instant::now();
     let seen = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let result = runner.run(&scenario(files.len()), |s| {
+        // Progress for long runs (`--nocapture`): one line per 5,000 cases.
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if n % 5000 == 0 {
+            eprintln!(
+                "proptest: {n} cases, {:.0}s",
+                started.elapsed().as_secs_f64()
+            );
+        }
         let tmp = tempfile::tempdir().unwrap();
         materialise(tmp.path(), &s, &files);
         load_and_check(tmp.path(), &mut seen.lock().unwrap())

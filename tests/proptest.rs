@@ -530,7 +530,7 @@ fn random_archives_load_and_check_without_panic() {
     let result = runner.run(&scenario(files.len()), |s| {
         // Progress for long runs (`--nocapture`): one line per 5,000 cases.
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if n % 5000 == 0 {
+        if n.is_multiple_of(5000) {
             eprintln!(
                 "proptest: {n} cases, {:.0}s",
                 started.elapsed().as_secs_f64()

@@ -384,6 +384,25 @@ fn bind_part(
         "卷内备考表",
     );
 
+    // ---- Scans: read (and hashed by krilla) on every core, before the serial drawing ---
+    let scans: std::collections::HashMap<&Path, Result<krilla::image::Image, String>> = {
+        use rayon::prelude::*;
+        let mut wanted: Vec<(&Path, FileKind)> = material_pages
+            .iter()
+            .flatten()
+            .filter_map(|p| match &p.content {
+                Content::Image { abs, kind, .. } => Some((abs.as_path(), *kind)),
+                _ => None,
+            })
+            .collect();
+        wanted.sort_unstable_by_key(|w| w.0);
+        wanted.dedup_by_key(|w| w.0);
+        wanted
+            .into_par_iter()
+            .map(|(abs, kind)| (abs, images::load(abs, kind)))
+            .collect()
+    };
+
     // ---- Pass 2: draw -----------------------------------------------------------------
     let doc_id = format!("anjuan:{}:{}", volume.id, pi + 1);
     let title = if parts > 1 {
@@ -499,7 +518,11 @@ fn bind_part(
                         rel,
                         size,
                     } => {
-                        let img = images::load(abs, *kind).map_err(|e| format!("{rel}: {e}"))?;
+                        let img = match scans.get(abs.as_path()) {
+                            Some(Ok(img)) => img.clone(),
+                            Some(Err(e)) => return Err(format!("{rel}: {e}")),
+                            None => images::load(abs, *kind).map_err(|e| format!("{rel}: {e}"))?,
+                        };
                         let (x, y, w, h) = images::fit(size.0, size.1);
                         if let Some(sz) = krilla::geom::Size::from_wh(w, h) {
                             s.push_transform(&krilla::geom::Transform::from_translate(x, y));

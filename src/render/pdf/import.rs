@@ -672,7 +672,8 @@ pub fn merge(
                 .ok_or("页面几何信息缺失")?;
             // The stamp: the placeholder's content and resources as a Form XObject.
             let ph_dict = out.get_dictionary(ph).map_err(|e| e.to_string())?.clone();
-            let content = out.get_page_content(ph);
+            // Kept as stored (krilla compressed it already): no inflate and deflate per page.
+            let stored = stored_content(&out, ph);
             let ph_res = match ph_dict.get(b"Resources") {
                 Ok(Object::Reference(r)) => out
                     .get_object(*r)
@@ -702,8 +703,19 @@ pub fn merge(
                     .collect::<Vec<Object>>(),
             );
             fd.set("Resources", ph_res);
-            let mut form = Stream::new(fd, content);
-            let _ = form.compress();
+            let form = match stored {
+                Some((raw, filters)) => {
+                    for (k, v) in filters.iter() {
+                        fd.set(k.clone(), v.clone());
+                    }
+                    Stream::new(fd, raw)
+                }
+                None => {
+                    let mut form = Stream::new(fd, out.get_page_content(ph));
+                    let _ = form.compress();
+                    form
+                }
+            };
             let form_id = out.add_object(form);
 
             // Page resources: a private copy with the stamp added.
@@ -769,6 +781,26 @@ pub fn merge(
     let mut buf = Vec::new();
     out.save_to(&mut buf).map_err(|e| e.to_string())?;
     Ok((buf, warnings))
+}
+
+/// A page's content when it is a single stream, as stored (still encoded), with the
+/// `Filter` / `DecodeParms` entries needed to read it.
+fn stored_content(doc: &Document, page: ObjectId) -> Option<(Vec<u8>, Dictionary)> {
+    let id = match doc.get_dictionary(page).ok()?.get(b"Contents").ok()? {
+        Object::Reference(r) => *r,
+        Object::Array(a) if a.len() == 1 => a[0].as_reference().ok()?,
+        _ => return None,
+    };
+    let Ok(Object::Stream(s)) = doc.get_object(id) else {
+        return None;
+    };
+    let mut filters = Dictionary::new();
+    for key in [b"Filter".as_slice(), b"DecodeParms"] {
+        if let Ok(v) = s.dict.get(key) {
+            filters.set(key, v.clone());
+        }
+    }
+    Some((s.content.clone(), filters))
 }
 
 /// Removes the PDF/A identification from the XMP metadata (the file can no longer promise it).

@@ -596,6 +596,29 @@ pub fn merge(
 ) -> Result<(Vec<u8>, Vec<Finding>), String> {
     let mut out = Document::load_mem(base).map_err(|e| e.to_string())?;
     let out_pages: Vec<ObjectId> = out.get_pages().into_values().collect();
+    // The generated streams, but for the placeholders' own content (it becomes the stamp,
+    // and the placeholder page itself is dropped).
+    let mut generated: std::collections::BTreeSet<ObjectId> = out
+        .objects
+        .iter()
+        .filter(|(_, o)| matches!(o, Object::Stream(_)))
+        .map(|(id, _)| *id)
+        .collect();
+    for p in placeholders {
+        if let Some(&ph) = out_pages.get(p.index) {
+            match out.get_dictionary(ph).and_then(|d| d.get(b"Contents")) {
+                Ok(Object::Reference(r)) => {
+                    generated.remove(r);
+                }
+                Ok(Object::Array(a)) => {
+                    for r in a.iter().filter_map(|o| o.as_reference().ok()) {
+                        generated.remove(&r);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
     let mut warnings = Vec::new();
     // Shared wrapper streams: isolate the original content's graphics state from the stamp.
     let open_id = out.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
@@ -768,6 +791,17 @@ pub fn merge(
                 )
                 .in_file(rel),
             );
+        }
+    }
+    // Compress what the generator left uncompressed (a no-op for streams with a filter).
+    for id in generated {
+        if let Some(Object::Stream(s)) = out.objects.get_mut(&id) {
+            // XMP metadata stays readable as plain text (PDF/A readers expect it unfiltered).
+            let metadata =
+                s.dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"Metadata".as_slice());
+            if s.dict.get(b"Filter").is_err() && !metadata {
+                let _ = s.compress();
+            }
         }
     }
     out.prune_objects();

@@ -415,6 +415,10 @@ fn bind_part(
         if validate {
             settings.configuration = pdfa_configuration()?;
         }
+        // With imports, most pages are placeholders whose (tiny) content becomes a stamp:
+        // `import::merge` compresses the other generated streams, once each, instead of
+        // krilla deflating every page.
+        settings.compress_content_streams = imports.is_empty();
         let mut doc = Document::new_with(settings);
         // PDF/A needs a date: the 立卷 date (else the case's end), never the clock, so
         // the same input gives the same bytes.

@@ -21,6 +21,9 @@ pub struct Face {
     /// The krilla font handle (cheap to clone; krilla keys subsets by it).
     pub krilla: krilla::text::Font,
     face: ttf_parser::Face<'static>,
+    /// Glyph ids of the Basic Multilingual Plane (0: none), filled on first use: typesetting
+    /// looks up every character, and a table beats the cmap's binary search.
+    bmp: OnceLock<Box<[u16]>>,
     upem: f32,
     ascender: f32,
     descender: f32,
@@ -38,12 +41,27 @@ impl Face {
             ascender: face.ascender() as f32 / upem,
             descender: face.descender() as f32 / upem,
             face,
+            bmp: OnceLock::new(),
         })
     }
 
     /// The glyph for a character, when the face has one.
     pub fn glyph(&self, ch: char) -> Option<u16> {
-        self.face.glyph_index(ch).map(|g| g.0).filter(|g| *g != 0)
+        let c = ch as u32;
+        if c <= 0xFFFF {
+            let table = self.bmp.get_or_init(|| {
+                (0..=0xFFFFu32)
+                    .map(|c| char::from_u32(c).map_or(0, |ch| self.cmap(ch)))
+                    .collect()
+            });
+            return Some(table[c as usize]).filter(|g| *g != 0);
+        }
+        Some(self.cmap(ch)).filter(|g| *g != 0)
+    }
+
+    /// The cmap lookup itself (0: no glyph).
+    fn cmap(&self, ch: char) -> u16 {
+        self.face.glyph_index(ch).map_or(0, |g| g.0)
     }
 
     /// Horizontal advance of a glyph in em units (1.0 = font size).

@@ -187,10 +187,18 @@ pub fn typeset_file(sha256: &str, text: &str, markdown: bool) -> Arc<Typeset> {
         typeset_plain(text)
     });
     if let Ok(mut c) = cache.lock() {
+        // Bounded, so memory does not grow with the archive: a full cache starts over (a
+        // layout is a pure function of the text, so a recomputed one is identical).
+        if c.len() >= CACHE_ENTRIES {
+            c.clear();
+        }
         c.insert(key, t.clone());
     }
     t
 }
+
+/// At most this many layouts are kept (a typical 笔录 layout is some tens of KB).
+const CACHE_ENTRIES: usize = 512;
 
 /// Lays out plain text: every source line is kept as a line (wrapped when too long).
 pub fn typeset_plain(src: &str) -> Typeset {

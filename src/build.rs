@@ -584,13 +584,20 @@ pub fn write_outputs_planned(
     let common = cache::common_key(&loaded.archive, &loaded.profiles, theme, options);
     let rebuilt = std::sync::atomic::AtomicUsize::new(0);
 
+    let keys: Vec<(String, String)> = loaded
+        .archive
+        .volumes
+        .par_iter()
+        .map(|v| (v.id.clone(), cache::volume_key(&common, v)))
+        .collect();
     let results: Vec<Result<Vec<Finding>, render::RenderError>> = loaded
         .archive
         .volumes
         .par_iter()
-        .filter(|v| in_shard(&v.id, plan.shard))
-        .map(|v| {
-            let key = cache::volume_key(&common, v);
+        .zip(keys.par_iter())
+        .filter(|(v, _)| in_shard(&v.id, plan.shard))
+        .map(|(v, (_, key))| {
+            let key = key.clone();
             if plan.cache.volume_is_current(out, &v.id, &key) {
                 plan.progress.volume_done(&v.id, false);
                 return Ok(Vec::new());
@@ -643,6 +650,7 @@ pub fn write_outputs_planned(
                 cache::VolumeState {
                     key,
                     outputs: cache::outputs_digest(out, &v.id).unwrap_or_default(),
+                    paths: Vec::new(),
                 },
             );
             rebuilt.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -665,8 +673,15 @@ pub fn write_outputs_planned(
     if let Some(e) = first_error {
         return Err(e);
     }
+    let rebuilt = rebuilt.into_inner();
     if plan.shard.is_none() {
-        render_archive_pages(loaded, &ctx, &renderers, &staging, out)?;
+        // Nothing changed and the archive pages are intact: keep them too.
+        let akey = cache::archive_key(&common, &keys);
+        if rebuilt > 0 || !plan.cache.archive_is_current(out, &akey) {
+            let (more, paths) = render_archive_pages(loaded, &ctx, &renderers, &staging, out)?;
+            findings.extend(more);
+            plan.cache.record_archive(out, akey, paths);
+        }
     } else {
         remove_dropped_shard_volumes(out, loaded, plan)?;
     }
@@ -676,10 +691,7 @@ pub fn write_outputs_planned(
     save.and(plan.cache.save())
         .map_err(|e| io_err("写入增量缓存", &out.join(cache::DIR), e))?;
     std::fs::remove_dir_all(&staging).map_err(|e| io_err("清理临时目录", &staging, e))?;
-    Ok(Done {
-        findings,
-        rebuilt: rebuilt.into_inner(),
-    })
+    Ok(Done { findings, rebuilt })
 }
 
 /// The archive-wide pages (index, search, register): staged, then renamed one by one (a
@@ -690,7 +702,7 @@ fn render_archive_pages(
     renderers: &[Box<dyn render::Renderer>],
     staging: &Path,
     out: &Path,
-) -> Result<Vec<Finding>, render::RenderError> {
+) -> Result<(Vec<Finding>, Vec<String>), render::RenderError> {
     let arch = staging.join("_archive");
     if arch.exists() {
         std::fs::remove_dir_all(&arch).map_err(|e| io_err("清理临时目录", &arch, e))?;
@@ -700,9 +712,9 @@ fn render_archive_pages(
     for r in renderers.iter() {
         findings.extend(r.render_archive(ctx, &arch)?);
     }
-    move_tree(&arch, out)?;
+    let paths = move_tree(&arch, out)?;
     write_manifest_of_volumes(out, loaded)?;
-    Ok(findings)
+    Ok((findings, paths))
 }
 
 /// A shard removes the volumes it built before that are no longer in the archive.
@@ -741,8 +753,10 @@ fn remove_volume_output(out: &Path, id: &str) -> Result<(), render::RenderError>
     Ok(())
 }
 
-/// Moves every file below `from` to the same place below `to`, replacing files.
-fn move_tree(from: &Path, to: &Path) -> Result<(), render::RenderError> {
+/// Moves every file below `from` to the same place below `to`, replacing files; returns
+/// their paths relative to `to`, `/`-separated, in order.
+fn move_tree(from: &Path, to: &Path) -> Result<Vec<String>, render::RenderError> {
+    let mut moved = Vec::new();
     for e in walkdir::WalkDir::new(from).min_depth(1).sort_by_file_name() {
         let e = e.map_err(|e| {
             render::RenderError::msg(
@@ -756,9 +770,10 @@ fn move_tree(from: &Path, to: &Path) -> Result<(), render::RenderError> {
             std::fs::create_dir_all(&dest).map_err(|er| io_err("创建文件夹", &dest, er))?;
         } else {
             std::fs::rename(e.path(), &dest).map_err(|er| io_err("移入新输出", &dest, er))?;
+            moved.push(rel.to_string_lossy().replace('\\', "/"));
         }
     }
-    Ok(())
+    Ok(moved)
 }
 
 /// Records which volume folders this tool owns, and removes the ones no longer in the

@@ -78,6 +78,18 @@ pub struct VolumeState {
     /// zip): path, size and mtime of each (see [`outputs_digest`]). One digest rather than
     /// the list keeps the cache small for volumes of hundreds of scans.
     pub outputs: String,
+    /// For the archive pages only: the files they are (relative to OUT).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+}
+
+/// What examining a file's bytes found (by content key), when it found nothing wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Examined {
+    /// Exact page count (PDF, image).
+    pub pages: Option<u32>,
+    /// Pixel size (image).
+    pub image_size: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -85,11 +97,19 @@ struct State {
     version: String,
     files: BTreeMap<String, (Stamp, String)>,
     pages: BTreeMap<String, u32>,
+    examined: BTreeMap<String, Examined>,
     volumes: BTreeMap<String, VolumeState>,
+    archive: Option<VolumeState>,
 }
 
-/// File fingerprints (path → stamp, SHA-256) and page counts (content key → pages).
-type Used = (BTreeMap<String, (Stamp, String)>, BTreeMap<String, u32>);
+/// File fingerprints (path → stamp, SHA-256), typeset page counts and examined files (by
+/// content key) that this run used or made.
+#[derive(Debug, Default)]
+struct Used {
+    files: BTreeMap<String, (Stamp, String)>,
+    pages: BTreeMap<String, u32>,
+    examined: BTreeMap<String, Examined>,
+}
 
 /// The incremental-build cache of one OUT folder (or an empty one: everything is rebuilt).
 #[derive(Debug, Default)]
@@ -189,7 +209,7 @@ impl Cache {
             return;
         }
         let key = abs.to_string_lossy().into_owned();
-        self.with_used(|u| u.0.insert(key, (stamp, sha256.to_string())));
+        self.with_used(|u| u.files.insert(key, (stamp, sha256.to_string())));
     }
 
     /// A page count cached under a content key (`pdf:<sha>`, `md:<sha>`, …).
@@ -205,7 +225,47 @@ impl Cache {
         if self.path.is_none() {
             return;
         }
-        self.with_used(|u| u.1.insert(key.to_string(), pages));
+        self.with_used(|u| u.pages.insert(key.to_string(), pages));
+    }
+
+    /// What examining bytes with this content key found before.
+    pub fn examined(&self, key: &str) -> Option<Examined> {
+        self.path.as_ref()?;
+        let e = self.with(|s| s.examined.get(key).copied())?;
+        self.record_examined(key, e);
+        Some(e)
+    }
+
+    /// Records what examining bytes with this content key found.
+    pub fn record_examined(&self, key: &str, e: Examined) {
+        if self.path.is_none() {
+            return;
+        }
+        self.with_used(|u| u.examined.insert(key.to_string(), e));
+    }
+
+    /// Whether the archive pages, written with `key`, are intact in `out` (see
+    /// [`paths_digest`]).
+    pub fn archive_is_current(&self, out: &Path, key: &str) -> bool {
+        if self.path.is_none() {
+            return false;
+        }
+        let Some(st) = self.with(|s| s.archive.clone()) else {
+            return false;
+        };
+        st.key == key && paths_digest(out, &st.paths).as_deref() == Some(st.outputs.as_str())
+    }
+
+    /// Records the archive pages' key and files.
+    pub fn record_archive(&self, out: &Path, key: String, paths: Vec<String>) {
+        let outputs = paths_digest(out, &paths).unwrap_or_default();
+        self.with(|s| {
+            s.archive = Some(VolumeState {
+                key,
+                outputs,
+                paths,
+            })
+        });
     }
 
     /// Whether volume `id`, built with `key`, can be kept as it is in `out`: same key, and
@@ -246,11 +306,12 @@ impl Cache {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let (files, pages) = self.with_used(|u| (u.0.clone(), u.1.clone()));
+        let used = self.with_used(std::mem::take);
         let bytes = self.with(|s| {
             s.version = version();
-            s.files = files;
-            s.pages = pages;
+            s.files = used.files;
+            s.pages = used.pages;
+            s.examined = used.examined;
             serialize(s)
         });
         if let Some(dir) = path.parent() {
@@ -316,6 +377,31 @@ pub fn outputs_digest(out: &Path, id: &str) -> Option<String> {
     Some(hex::encode(h.finalize()))
 }
 
+/// The SHA-256 of the listing (path, size, mtime) of the given files below `out`; `None`
+/// when one is missing or not a file.
+pub fn paths_digest(out: &Path, paths: &[String]) -> Option<String> {
+    let mut h = Sha256::new();
+    for rel in paths {
+        let m = std::fs::symlink_metadata(out.join(rel)).ok()?;
+        if !m.is_file() {
+            return None;
+        }
+        let s = Stamp::of(&m);
+        h.update(format!("{rel}\t{}\t{}\n", s.size, s.mtime_ns).as_bytes());
+    }
+    Some(hex::encode(h.finalize()))
+}
+
+/// The key of the archive pages: the common key and every volume's key, in order.
+pub fn archive_key(common: &str, volume_keys: &[(String, String)]) -> String {
+    let mut h = Sha256::new();
+    h.update(common.as_bytes());
+    for (id, key) in volume_keys {
+        h.update(format!("{id}\t{key}\n").as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
 /// The part of every volume's key that the whole build shares: tool version, theme files,
 /// options, archive settings and profiles.
 pub fn common_key(
@@ -339,12 +425,21 @@ pub fn common_key(
 }
 
 /// The key a volume is built with: the common key and the volume's whole model. The model's
-/// debug form holds every material's SHA-256, page count and text, the ledgers and the
-/// manifests' fields, so any change to what a volume shows changes the key.
+/// debug form holds every material's SHA-256 and page count, the ledgers and the manifests'
+/// fields, so any change to what a volume shows changes the key. Decoded texts are left out
+/// of it: they follow from the files' SHA-256, and formatting them cost more than the rest.
 pub fn volume_key(common: &str, volume: &crate::model::Volume) -> String {
+    let mut v = volume.clone();
+    for c in &mut v.cases {
+        for m in &mut c.materials {
+            for f in &mut m.files {
+                f.text = None;
+            }
+        }
+    }
     let mut h = Sha256::new();
     h.update(common.as_bytes());
-    h.update(format!("{volume:?}").as_bytes());
+    h.update(format!("{v:?}").as_bytes());
     hex::encode(h.finalize())
 }
 

@@ -87,6 +87,19 @@ fn a_second_build_with_nothing_changed_rewrites_no_volume() {
     let after = snapshot(&out);
     assert_eq!(touched_volumes(&before, &after), Vec::<String>::new());
     assert_eq!(bytes_only(&before), bytes_only(&after));
+    // Nothing changed, so the archive pages were not rewritten either.
+    for page in [
+        "index.html",
+        "search.html",
+        "assets/search-index.js",
+        "ledger-register.csv",
+    ] {
+        assert_eq!(before[page].1, after[page].1, "{page} was rewritten");
+    }
+    // A damaged archive page is noticed and written again.
+    std::fs::write(out.join("search.html"), "damaged").unwrap();
+    build(&root, &out, &[]);
+    assert_eq!(bytes_only(&before), bytes_only(&snapshot(&out)));
     // --force ignores the cache.
     let forced = build(&root, &out, &["--force"]);
     assert!(forced.contains("重新生成 6 卷"), "{forced}");

@@ -198,8 +198,9 @@ pub fn examine(
     }
 }
 
-/// [`examine`] through the incremental-build cache: a PDF whose bytes (by SHA-256) were
-/// examined cleanly before is not parsed again; everything else is cheap and redone.
+/// [`examine`] through the incremental-build cache: a PDF or image whose bytes (by SHA-256)
+/// were examined cleanly before is not read again (page count, pixel size); Markdown and
+/// text are read anyway (their text is needed), AV files are not read.
 pub fn examine_cached(
     path: &Path,
     name: &str,
@@ -208,19 +209,29 @@ pub fn examine_cached(
     sha256: &str,
     cache: &crate::cache::Cache,
 ) -> Result<Examined, (Text, Text)> {
-    if kind != FileKind::Pdf {
+    if !matches!(
+        kind,
+        FileKind::Pdf | FileKind::Jpeg | FileKind::Png | FileKind::Tiff
+    ) {
         return examine(path, name, kind, size);
     }
-    let key = format!("pdf:{sha256}");
-    if let Some(pages) = cache.pages(&key) {
+    let key = format!("{kind:?}:{sha256}");
+    if let Some(e) = cache.examined(&key) {
         return Ok(Examined {
-            pages: Some(pages),
+            pages: e.pages,
+            image_size: e.image_size,
             ..Examined::default()
         });
     }
     let ex = examine(path, name, kind, size)?;
-    if let (Some(pages), None) = (ex.pages, &ex.warning) {
-        cache.record_pages(&key, pages);
+    if ex.warning.is_none() && ex.text.is_none() {
+        cache.record_examined(
+            &key,
+            crate::cache::Examined {
+                pages: ex.pages,
+                image_size: ex.image_size,
+            },
+        );
     }
     Ok(ex)
 }
@@ -404,10 +415,12 @@ fn jpeg_complete(path: &Path) -> std::io::Result<bool> {
         }
         if marker == 0xDA {
             let start = i + 2 + len;
+            // Any EOI after the scan header will do: look from the end, where it is.
             return Ok(start <= bytes.len()
                 && bytes[start.min(bytes.len())..]
                     .windows(2)
-                    .any(|w| w == [0xFF, 0xD9]));
+                    .rposition(|w| w == [0xFF, 0xD9])
+                    .is_some());
         }
         i += 2 + len;
     }

@@ -306,12 +306,14 @@ impl Cache {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let used = self.with_used(std::mem::take);
+        // Cloned, not taken: a build saves twice (after the volumes, after the archive pages).
+        let (files, pages, examined) =
+            self.with_used(|u| (u.files.clone(), u.pages.clone(), u.examined.clone()));
         let bytes = self.with(|s| {
             s.version = version();
-            s.files = used.files;
-            s.pages = used.pages;
-            s.examined = used.examined;
+            s.files = files;
+            s.pages = pages;
+            s.examined = examined;
             serialize(s)
         });
         if let Some(dir) = path.parent() {
@@ -465,6 +467,24 @@ mod tests {
         let c = Cache::open(t.path(), "state.json");
         assert_eq!(c.pages("pdf:abc"), None);
         assert!(c.dropped.is_some());
+    }
+
+    #[test]
+    fn saving_twice_keeps_what_the_run_used() {
+        let t = tempfile::tempdir().unwrap();
+        let c = Cache::open(t.path(), "state.json");
+        c.record_pages("md:abc", 3);
+        c.save().unwrap();
+        c.save().unwrap();
+        let again = Cache::open(t.path(), "state.json");
+        assert_eq!(again.pages("md:abc"), Some(3));
+        // Entries this run did not use are not carried into the next save.
+        again.save().unwrap();
+        let c = Cache::open(t.path(), "state.json");
+        assert_eq!(c.pages("md:abc"), Some(3), "used by the lookup just above");
+        let d = Cache::open(t.path(), "state.json");
+        d.save().unwrap();
+        assert_eq!(Cache::open(t.path(), "state.json").pages("md:abc"), None);
     }
 
     #[test]

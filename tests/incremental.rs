@@ -87,6 +87,13 @@ fn a_second_build_with_nothing_changed_rewrites_no_volume() {
     let after = snapshot(&out);
     assert_eq!(touched_volumes(&before, &after), Vec::<String>::new());
     assert_eq!(bytes_only(&before), bytes_only(&after));
+    // The cache still knows every source file after a build that reused everything (so the
+    // next one does not hash them again).
+    let state = std::fs::read_to_string(out.join(".anjuan-cache/state.json")).unwrap();
+    let (body, _) = state.trim_end().rsplit_once('\n').unwrap();
+    let state: serde_json::Value = serde_json::from_str(body).unwrap();
+    let files = state["files"].as_object().map(|m| m.len()).unwrap_or(0);
+    assert!(files >= 70, "{files} fingerprints kept");
     // Nothing changed, so the archive pages were not rewritten either.
     for page in [
         "index.html",

@@ -426,23 +426,31 @@ pub fn common_key(
     hex::encode(h.finalize())
 }
 
-/// The key a volume is built with: the common key and the volume's whole model. The model's
-/// debug form holds every material's SHA-256 and page count, the ledgers and the manifests'
-/// fields, so any change to what a volume shows changes the key. Decoded texts are left out
-/// of it: they follow from the files' SHA-256, and formatting them cost more than the rest.
+/// The key a volume is built with: the common key and the volume's whole model, fed
+/// through `Hash` into SHA-256. The model holds every material's SHA-256, page count and
+/// text, the ledgers and the manifests' fields, so any change to what a volume shows changes
+/// the key.
 pub fn volume_key(common: &str, volume: &crate::model::Volume) -> String {
-    let mut v = volume.clone();
-    for c in &mut v.cases {
-        for m in &mut c.materials {
-            for f in &mut m.files {
-                f.text = None;
-            }
-        }
+    use std::hash::Hash;
+    let mut h = ShaHasher(Sha256::new());
+    h.0.update(common.as_bytes());
+    volume.hash(&mut h);
+    hex::encode(h.0.finalize())
+}
+
+/// Feeds `Hash` into SHA-256: unlike formatting the model, no escaping, and unlike
+/// `DefaultHasher`, 256 bits (the key must not collide across an archive's history).
+struct ShaHasher(Sha256);
+
+impl std::hash::Hasher for ShaHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
     }
-    let mut h = Sha256::new();
-    h.update(common.as_bytes());
-    h.update(format!("{v:?}").as_bytes());
-    hex::encode(h.finalize())
+
+    fn finish(&self) -> u64 {
+        // Only the SHA-256 digest is used; `finish` is never called for keys.
+        0
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A whole archive root (全宗 / 档案室) as loaded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Archive {
     /// The root folder as given.
     pub root: PathBuf,
@@ -24,7 +24,7 @@ pub struct Archive {
 }
 
 /// Archive-wide defaults from `archive.yaml` (spec §2).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct ArchiveSettings {
     /// 全宗号.
     pub fonds: String,
@@ -42,7 +42,7 @@ pub struct ArchiveSettings {
 pub const DEFAULT_MAX_VOLUME_PAGES: u32 = 200;
 
 /// How a volume was formed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VolumeKind {
     /// 一案一卷: a case folder on its own.
     Single,
@@ -51,7 +51,7 @@ pub enum VolumeKind {
 }
 
 /// One volume (案卷): the unit that is bound, numbered, archived and looked up.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Volume {
     /// Output id: `case.id`, else the case / volume folder name.
     pub id: String,
@@ -138,7 +138,7 @@ impl Volume {
 }
 
 /// The `archive:` block of case.yaml / volume.yaml (spec §3).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct ArchiveBlock {
     /// 目录号.
     pub catalog: String,
@@ -163,7 +163,7 @@ pub struct ArchiveBlock {
 }
 
 /// Status of a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CaseStatus {
     /// 已结案.
     Closed,
@@ -182,7 +182,7 @@ impl CaseStatus {
 }
 
 /// One case (案件) and its materials.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Case {
     /// Stable id (`case.id` or the folder name).
     pub id: String,
@@ -269,7 +269,7 @@ impl Secret {
 }
 
 /// One material (件): a document made of one or more files.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Material {
     /// 0-based position in the case's `materials:` list.
     pub index: usize,
@@ -358,7 +358,7 @@ impl Material {
 }
 
 /// The 第六条 label of an audio/video record.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct AvLabel {
     /// 记录事项.
     pub matter: String,
@@ -377,7 +377,7 @@ pub struct AvLabel {
 }
 
 /// What a file is, by its content (magic bytes), checked against its extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileKind {
     /// Markdown text.
     Markdown,
@@ -413,7 +413,7 @@ impl FileKind {
 }
 
 /// One file of a material.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct MaterialFile {
     /// Path relative to the archive root, `/`-separated.
     pub rel: String,

@@ -10,7 +10,7 @@ use serde_saphyr::Spanned;
 use std::fmt;
 
 /// A position in a source file, 1-based. `line == 0` means unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize)]
 pub struct Pos {
     /// 1-based line.
     pub line: u32,

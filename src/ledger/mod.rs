@@ -30,7 +30,7 @@ pub const CATEGORIES: &[&str] = &[
 pub const PREDECISION_ROLES: &[&str] = &["承办人", "承办机构负责人", "分管领导", "主要领导"];
 
 /// A `ledger.yaml` file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Ledger {
     /// Path relative to the root.
     pub rel: String,
@@ -41,7 +41,7 @@ pub struct Ledger {
 }
 
 /// A copy made during a lookup.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Hash, Clone, Default)]
 pub struct CopyRecord {
     /// 复印内容.
     pub content: String,
@@ -56,7 +56,7 @@ pub struct CopyRecord {
 }
 
 /// One lookup (查阅) entry.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct LedgerEntry {
     /// 查阅时间 (start).
     pub at: Option<DateTime<FixedOffset>>,

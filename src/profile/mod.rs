@@ -36,7 +36,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 ];
 
 /// Where page numbers are stamped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Hash, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum StampPosition {
     /// Top right (文书档案 practice, the default).
@@ -51,7 +51,7 @@ pub enum StampPosition {
 }
 
 /// Page numbering settings (users disagree, so they are profile data).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Hash, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Numbering {
     /// Where the 页号 goes on front pages.
@@ -76,7 +76,7 @@ impl Default for Numbering {
 }
 
 /// One material type of a profile.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Hash, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MaterialType {
     /// Canonical name, e.g. `立案审批表`.
@@ -112,7 +112,7 @@ pub struct MaterialType {
 }
 
 /// A rule profile.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// Stable id, e.g. `penalty-ordinary`.

@@ -669,7 +669,11 @@ pub fn write_outputs_planned(
         }
     }
     // Volumes that did finish are recorded even when another failed, so the retry is short.
-    let save = plan.cache.save();
+    let save = if rebuilt.load(std::sync::atomic::Ordering::Relaxed) > 0 || first_error.is_some() {
+        plan.cache.save()
+    } else {
+        Ok(())
+    };
     if let Some(e) = first_error {
         return Err(e);
     }

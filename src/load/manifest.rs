@@ -14,6 +14,7 @@ use crate::model::{
 use crate::profile::ProfileSet;
 use crate::t;
 use crate::yaml::{Node, Pos, Value};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -656,11 +657,21 @@ fn load_material(
         let r = resolve::resolve(root, dir, folder_files, rel, pos, &pat);
         f.findings.extend(r.findings);
         listed.extend(r.refused.iter().map(|p| join_rel(dir, p)));
-        for case_rel in r.files {
-            listed.push(join_rel(dir, &case_rel));
-            if let Some(mf) = examine_file(root, dir, rel, pos, &case_rel, f, cache) {
-                files.push(mf);
-            }
+        listed.extend(r.files.iter().map(|case_rel| join_rel(dir, case_rel)));
+        // Hashing and examining dominate loading; a material of hundreds of scans uses every
+        // core. Findings keep the files' order.
+        let examined: Vec<(Option<MaterialFile>, Vec<Finding>)> = r
+            .files
+            .par_iter()
+            .map(|case_rel| {
+                let mut local = Fields::new(rel);
+                let mf = examine_file(root, dir, rel, pos, case_rel, &mut local, cache);
+                (mf, local.findings)
+            })
+            .collect();
+        for (mf, findings) in examined {
+            f.findings.extend(findings);
+            files.extend(mf);
         }
     }
 

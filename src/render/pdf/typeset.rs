@@ -198,7 +198,7 @@ pub fn typeset_file(sha256: &str, text: &str, markdown: bool) -> Arc<Typeset> {
 }
 
 /// At most this many layouts are kept (a typical 笔录 layout is some tens of KB).
-const CACHE_ENTRIES: usize = 512;
+const CACHE_ENTRIES: usize = 32;
 
 /// Lays out plain text: every source line is kept as a line (wrapped when too long).
 pub fn typeset_plain(src: &str) -> Typeset {

@@ -339,7 +339,7 @@ impl Import {
     }
 
     /// Finds what is known to break PDF/A-2b: fonts that are not embedded, LZW
-    /// compression, encryption, non-PDF/A embedded content.
+    /// compression, annotations that are not printable or lack an appearance.
     fn check_pdfa(&mut self) {
         let mut unembedded = std::collections::BTreeSet::new();
         let mut lzw = false;
@@ -399,6 +399,64 @@ impl Import {
         }
         if lzw {
             self.pdfa_issues.push("使用 LZW 压缩".into());
+        }
+        // Annotations (ISO 19005-2 §6.3.2–6.3.3): every one but a Popup needs the Print flag
+        // and none of Invisible/Hidden/NoView/ToggleNoView; every one but a Popup or Link
+        // with an area needs a normal appearance stream.
+        let (mut no_print, mut no_appearance) = (
+            std::collections::BTreeSet::new(),
+            std::collections::BTreeSet::new(),
+        );
+        for &pid in &self.page_ids {
+            let Ok(page) = self.doc.get_dictionary(pid) else {
+                continue;
+            };
+            let Ok(Object::Array(annots)) = page.get_deref(b"Annots", &self.doc) else {
+                continue;
+            };
+            for a in annots {
+                let a = match a {
+                    Object::Reference(r) => self.doc.get_dictionary(*r).ok(),
+                    o => o.as_dict().ok(),
+                };
+                let Some(a) = a else { continue };
+                let sub = a
+                    .get(b"Subtype")
+                    .ok()
+                    .and_then(|s| s.as_name().ok())
+                    .unwrap_or(b"");
+                if sub == b"Popup" {
+                    continue;
+                }
+                let name = String::from_utf8_lossy(sub).into_owned();
+                let flags = a.get(b"F").ok().and_then(number).unwrap_or(0.0) as i64;
+                if flags & 4 == 0 || flags & (1 | 2 | 32 | 256) != 0 {
+                    no_print.insert(name.clone());
+                }
+                let area = a
+                    .get(b"Rect")
+                    .ok()
+                    .and_then(|r| rect_of(&self.doc, r))
+                    .is_some_and(|[x0, y0, x1, y1]| x1 > x0 && y1 > y0);
+                let has_n = a
+                    .get_deref(b"AP", &self.doc)
+                    .ok()
+                    .and_then(|ap| ap.as_dict().ok())
+                    .is_some_and(|ap| ap.has(b"N"));
+                if sub != b"Link" && area && !has_n {
+                    no_appearance.insert(name);
+                }
+            }
+        }
+        let list =
+            |s: std::collections::BTreeSet<String>| s.into_iter().collect::<Vec<_>>().join("、");
+        if !no_print.is_empty() {
+            self.pdfa_issues
+                .push(format!("注释未设为可打印：{}", list(no_print)));
+        }
+        if !no_appearance.is_empty() {
+            self.pdfa_issues
+                .push(format!("注释缺少外观流：{}", list(no_appearance)));
         }
     }
 }

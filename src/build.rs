@@ -316,7 +316,8 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
         return 1;
     }
     if !args.quiet || args.format == Format::Json {
-        print_report(&report, &loaded, lang, args.format, true);
+        // Warnings too: a build that goes ahead should still say what to look at.
+        print_report(&report, &loaded, lang, args.format, args.quiet);
     }
     let theme = match load_theme(&args.root, &args.outputs.theme, lang) {
         Ok(t) => t,

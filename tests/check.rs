@@ -534,3 +534,27 @@ fn sample_archive_is_clean() {
     assert!(errors.is_empty(), "{errors:?}");
     assert!(v["summary"]["volumes"].as_u64().unwrap() >= 6);
 }
+
+#[test]
+fn build_prints_the_warnings_of_its_check_unless_quiet() {
+    let t = tempfile::tempdir().unwrap();
+    let root = cases().join("invalid/date-order");
+    let run = |extra: &[&str]| {
+        let o = bin()
+            .arg("build")
+            .arg(&root)
+            .arg("-o")
+            .arg(t.path().join("out"))
+            .args(["--only", "html"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let loud = run(&[]);
+    assert!(loud.contains("warning[date-order]"), "{loud}");
+    assert!(loud.contains("处罚/T-0001/case.yaml:12"), "{loud}");
+    let quiet = run(&["--quiet"]);
+    assert!(!quiet.contains("date-order"), "{quiet}");
+}

@@ -11,31 +11,10 @@ use lopdf::{dictionary, Document, Object, Stream, StringFormat};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::{copy_dir, tool};
+
 const BIN: &str = env!("CARGO_BIN_EXE_anjuan");
-
-fn qpdf_available() -> bool {
-    let ok = Command::new("qpdf").arg("--version").output().is_ok();
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("qpdf is required in CI");
-        }
-        eprintln!("note: qpdf not installed; skipping");
-    }
-    ok
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        let dst = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dst).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dst).unwrap();
-        }
-    }
-}
 
 fn lit(s: &str) -> Object {
     Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
@@ -282,7 +261,7 @@ fn count(line: &str, label: &str) -> Option<usize> {
 
 #[test]
 fn active_content_in_imported_pdfs_is_removed_with_a_warning_each() {
-    if !qpdf_available() {
+    if !tool("qpdf") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

@@ -4,16 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn tool(name: &str) -> bool {
-    let ok = Command::new(name).arg("-v").output().is_ok();
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("{name} is required in CI (install qpdf and poppler-utils)");
-        }
-        eprintln!("note: {name} not installed; skipping its checks");
-    }
-    ok
-}
+mod common;
+use common::{labels, tool};
 
 fn build(out: &Path) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases");
@@ -43,44 +35,6 @@ fn pdfs(out: &Path) -> Vec<PathBuf> {
         .collect();
     v.sort();
     v
-}
-
-/// Page labels of every page, computed from /PageLabels.
-fn labels(doc: &lopdf::Document) -> Vec<String> {
-    let n = doc.get_pages().len();
-    let cat = doc.catalog().unwrap();
-    let pl = cat
-        .get_deref(b"PageLabels", doc)
-        .unwrap()
-        .as_dict()
-        .unwrap();
-    let nums = pl.get_deref(b"Nums", doc).unwrap().as_array().unwrap();
-    let mut ranges: Vec<(usize, String, bool, i64)> = Vec::new();
-    for pair in nums.chunks(2) {
-        let start = pair[0].as_i64().unwrap() as usize;
-        let d = match &pair[1] {
-            lopdf::Object::Reference(r) => doc.get_dictionary(*r).unwrap(),
-            o => o.as_dict().unwrap(),
-        };
-        let prefix = d
-            .get(b"P")
-            .ok()
-            .map(|p| lopdf::decode_text_string(p).unwrap())
-            .unwrap_or_default();
-        let arabic = d.get(b"S").ok().and_then(|s| s.as_name().ok()) == Some(b"D".as_slice());
-        let st = d.get(b"St").ok().and_then(|s| s.as_i64().ok()).unwrap_or(1);
-        ranges.push((start, prefix, arabic, st));
-    }
-    (0..n)
-        .map(|i| {
-            let (s, p, a, st) = ranges.iter().rev().find(|r| r.0 <= i).unwrap();
-            if *a {
-                format!("{p}{}", st + (i - s) as i64)
-            } else {
-                p.clone()
-            }
-        })
-        .collect()
 }
 
 #[test]

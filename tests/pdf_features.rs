@@ -9,36 +9,15 @@ use lopdf::{dictionary, Document, Object, ObjectId, Stream, StringFormat};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::{copy_dir, labels, tool};
+
 const BIN: &str = env!("CARGO_BIN_EXE_anjuan");
 const CASE: &str = "处罚/T-0001";
 const TITLE: &str = "测试市某某超市销售过期食品案";
 /// The manifest entry of the basic fixture's only PDF material.
 const PDF_ENTRY: &str =
     "  - type: 证据材料\n    file: 07-进货单据.pdf\n    date: 2024-03-05\n    pages: 2\n";
-
-fn tool(name: &str) -> bool {
-    let ok = Command::new(name).arg("-v").output().is_ok();
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("{name} is required in CI (install qpdf and poppler-utils)");
-        }
-        eprintln!("note: {name} not installed; skipping its checks");
-    }
-    ok
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        let dst = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dst).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dst).unwrap();
-        }
-    }
-}
 
 /// A private copy of the basic fixture at `dir/<name>`.
 fn basic(dir: &Path, name: &str) -> PathBuf {
@@ -108,44 +87,6 @@ fn qpdf_check(pdf: &Path) {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
-}
-
-/// Page labels of every page, computed from /PageLabels.
-fn labels(doc: &Document) -> Vec<String> {
-    let n = doc.get_pages().len();
-    let cat = doc.catalog().unwrap();
-    let pl = cat
-        .get_deref(b"PageLabels", doc)
-        .unwrap()
-        .as_dict()
-        .unwrap();
-    let nums = pl.get_deref(b"Nums", doc).unwrap().as_array().unwrap();
-    let mut ranges: Vec<(usize, String, bool, i64)> = Vec::new();
-    for pair in nums.chunks(2) {
-        let start = pair[0].as_i64().unwrap() as usize;
-        let d = match &pair[1] {
-            Object::Reference(r) => doc.get_dictionary(*r).unwrap(),
-            o => o.as_dict().unwrap(),
-        };
-        let prefix = d
-            .get(b"P")
-            .ok()
-            .map(|p| lopdf::decode_text_string(p).unwrap())
-            .unwrap_or_default();
-        let arabic = d.get(b"S").ok().and_then(|s| s.as_name().ok()) == Some(b"D".as_slice());
-        let st = d.get(b"St").ok().and_then(|s| s.as_i64().ok()).unwrap_or(1);
-        ranges.push((start, prefix, arabic, st));
-    }
-    (0..n)
-        .map(|i| {
-            let (s, p, a, st) = ranges.iter().rev().find(|r| r.0 <= i).unwrap();
-            if *a {
-                format!("{p}{}", st + (i - s) as i64)
-            } else {
-                p.clone()
-            }
-        })
-        .collect()
 }
 
 /// A material's outline entry `seq title（a-b）`: (seq, title, first, last, 1-based page).

@@ -391,19 +391,59 @@ fn examine_image(path: &Path, kind: FileKind, size: u64) -> Result<Examined, (Te
 /// marker follows it. Segments are skipped by length, so an EXIF thumbnail's own EOI does not
 /// count; data appended after EOI (phone "motion photos") is fine.
 fn jpeg_complete(path: &Path) -> std::io::Result<bool> {
-    let bytes = std::fs::read(path)?;
+    // The file was just hashed; reading it whole a second time cost a tenth of binding a
+    // volume of scans. The segment headers are walked in the first MiB (the whole file only
+    // when they run past it), and the end marker is looked for from the end.
+    let mut f = std::fs::File::open(path)?;
+    let len = f.metadata()?.len();
+    let mut head = vec![0u8; len.min(1 << 20) as usize];
+    f.read_exact(&mut head)?;
+    let walked = match jpeg_walk(&head, head.len() as u64 == len) {
+        JpegWalk::NeedMore => jpeg_walk(&std::fs::read(path)?, true),
+        w => w,
+    };
+    match walked {
+        JpegWalk::Done(ok) => Ok(ok),
+        JpegWalk::Scan(start) => Ok(start <= len && eoi_after(&mut f, start, len)?),
+        JpegWalk::NeedMore => Ok(false),
+    }
+}
+
+/// Where walking a JPEG's segment headers ends.
+enum JpegWalk {
+    /// Decided without the scan data.
+    Done(bool),
+    /// The scan data starts at this offset.
+    Scan(u64),
+    /// The headers run past the bytes given (only when they are not the whole file).
+    NeedMore,
+}
+
+/// Walks the marker segments of `bytes` (the whole file when `whole`, else a prefix) up to
+/// the start of the scan data.
+fn jpeg_walk(bytes: &[u8], whole: bool) -> JpegWalk {
+    let short = || {
+        if whole {
+            JpegWalk::Done(false)
+        } else {
+            JpegWalk::NeedMore
+        }
+    };
     let mut i = 2usize;
     loop {
         // Fill bytes (FF FF …) may precede a marker.
         while i < bytes.len() && bytes[i] == 0xFF && bytes.get(i + 1) == Some(&0xFF) {
             i += 1;
         }
-        if i + 4 > bytes.len() || bytes[i] != 0xFF {
-            return Ok(false);
+        if i + 4 > bytes.len() {
+            return short();
+        }
+        if bytes[i] != 0xFF {
+            return JpegWalk::Done(false);
         }
         let marker = bytes[i + 1];
         if marker == 0xD9 {
-            return Ok(false);
+            return JpegWalk::Done(false);
         }
         if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
             i += 2;
@@ -411,19 +451,35 @@ fn jpeg_complete(path: &Path) -> std::io::Result<bool> {
         }
         let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
         if len < 2 {
-            return Ok(false);
+            return JpegWalk::Done(false);
         }
         if marker == 0xDA {
-            let start = i + 2 + len;
-            // Any EOI after the scan header will do: look from the end, where it is.
-            return Ok(start <= bytes.len()
-                && bytes[start.min(bytes.len())..]
-                    .windows(2)
-                    .rposition(|w| w == [0xFF, 0xD9])
-                    .is_some());
+            return JpegWalk::Scan((i + 2 + len) as u64);
         }
         i += 2 + len;
     }
+}
+
+/// Whether the bytes `start..len` hold an end-of-image marker (FF D9), read backwards in
+/// chunks (it is normally in the last few bytes).
+fn eoi_after(f: &mut std::fs::File, start: u64, len: u64) -> std::io::Result<bool> {
+    use std::io::{Seek, SeekFrom};
+    const CHUNK: u64 = 64 * 1024;
+    let mut end = len;
+    let mut buf = Vec::new();
+    while end > start {
+        // One byte of overlap with the chunk after, so a marker across the boundary counts.
+        let from = end.saturating_sub(CHUNK).max(start);
+        let to = (end + 1).min(len);
+        buf.resize((to - from) as usize, 0);
+        f.seek(SeekFrom::Start(from))?;
+        f.read_exact(&mut buf)?;
+        if buf.windows(2).any(|w| w == [0xFF, 0xD9]) {
+            return Ok(true);
+        }
+        end = from;
+    }
+    Ok(false)
 }
 
 /// A PNG is complete when its chunks, walked by length, reach `IEND` inside the file.
@@ -506,5 +562,96 @@ fn examine_text(path: &Path, size: u64) -> Result<Examined, (Text, Text)> {
                 ..Examined::default()
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod jpeg_tests {
+    use super::*;
+
+    /// The former in-memory version: the reference the seeking one must agree with.
+    fn reference(bytes: &[u8]) -> bool {
+        let mut i = 2usize;
+        loop {
+            while i < bytes.len() && bytes[i] == 0xFF && bytes.get(i + 1) == Some(&0xFF) {
+                i += 1;
+            }
+            if i + 4 > bytes.len() || bytes[i] != 0xFF {
+                return false;
+            }
+            let marker = bytes[i + 1];
+            if marker == 0xD9 {
+                return false;
+            }
+            if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+                i += 2;
+                continue;
+            }
+            let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+            if len < 2 {
+                return false;
+            }
+            if marker == 0xDA {
+                let start = i + 2 + len;
+                return start <= bytes.len()
+                    && bytes[start.min(bytes.len())..]
+                        .windows(2)
+                        .any(|w| w == [0xFF, 0xD9]);
+            }
+            i += 2 + len;
+        }
+    }
+
+    #[test]
+    fn seeking_check_agrees_with_reading_whole_files() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("x.jpg");
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            (seed >> 33) as usize
+        };
+        let mut cases: Vec<Vec<u8>> = Vec::new();
+        let head = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00];
+        let sos = [0xFF, 0xDA, 0x00, 0x03, 0x00];
+        for n in [0usize, 1, 2, 100, 70_000, 140_000] {
+            let body: Vec<u8> = (0..n).map(|_| (next() % 254) as u8).collect();
+            for tail in [&[][..], &[0xFF, 0xD9][..], &[0xFF][..], &[0xD9][..]] {
+                let mut v = head.to_vec();
+                v.extend_from_slice(&sos);
+                v.extend_from_slice(&body);
+                v.extend_from_slice(tail);
+                cases.push(v.clone());
+                // An EOI exactly on a 64 KiB chunk boundary from the end.
+                if n > 65_536 {
+                    let k = v.len() - 65_536 - 1;
+                    v[k] = 0xFF;
+                    v[k + 1] = 0xD9;
+                    cases.push(v);
+                }
+            }
+        }
+        // Headers past the first MiB (a large APP segment, then fill bytes): the fallback.
+        let mut big = vec![0xFF, 0xD8];
+        for _ in 0..20 {
+            big.extend_from_slice(&[0xFF, 0xE1, 0xFF, 0xFF]);
+            big.extend((0..0xFFFD).map(|_| (next() % 200) as u8));
+        }
+        big.extend(std::iter::repeat_n(0xFF, 5000));
+        big.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x03, 0x00, 1, 2, 3, 0xFF, 0xD9]);
+        cases.push(big.clone());
+        big.truncate(big.len() - 1);
+        cases.push(big);
+        cases.push(vec![0xFF, 0xD8]);
+        cases.push(vec![0xFF, 0xD8, 0xFF, 0xFF, 0xFF, 0xD9, 0, 0]);
+        cases.push(vec![0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x01, 0xFF, 0xD9]);
+        cases.push(vec![
+            0xFF, 0xD8, 0xFF, 0xD0, 0xFF, 0xDA, 0x00, 0x02, 0xFF, 0xD9,
+        ]);
+        for (k, c) in cases.iter().enumerate() {
+            std::fs::write(&p, c).unwrap();
+            assert_eq!(jpeg_complete(&p).unwrap(), reference(c), "case {k}");
+        }
+        assert!(cases.iter().any(|c| reference(c)) && cases.iter().any(|c| !reference(c)));
     }
 }

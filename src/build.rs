@@ -445,11 +445,6 @@ impl Progress {
         }
     }
 
-    /// A silent display.
-    pub fn silent() -> Progress {
-        Progress::new(0, Lang::Zh, true)
-    }
-
     /// One volume finished (rendered anew or kept).
     pub fn volume_done(&self, id: &str, rebuilt: bool) {
         let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -477,23 +472,6 @@ impl Progress {
 
 fn io_err(what: &str, p: &Path, e: std::io::Error) -> render::RenderError {
     render::RenderError::io(what, p, e)
-}
-
-/// Renders everything into `out`, volume by volume, each swapped in atomically (no cache,
-/// no shard, no progress).
-pub fn write_outputs(
-    loaded: &Loaded,
-    theme: &Theme,
-    options: &Options,
-    out: &Path,
-) -> Result<Vec<Finding>, render::RenderError> {
-    let cache = Cache::none();
-    let plan = Plan {
-        cache: &cache,
-        shard: None,
-        progress: Progress::silent(),
-    };
-    write_outputs_planned(loaded, theme, options, out, &plan).map(|d| d.findings)
 }
 
 /// The name that ties staging folders and locks to one build: parallel shards writing into
@@ -690,9 +668,10 @@ pub fn write_outputs_planned(
     } else {
         remove_dropped_shard_volumes(out, loaded, plan)?;
     }
-    plan.cache.retain_volumes(&|id| {
-        in_shard(id, plan.shard) && loaded.archive.volumes.iter().any(|v| v.id == id)
-    });
+    let present: std::collections::BTreeSet<&str> =
+        keys.iter().map(|(id, _)| id.as_str()).collect();
+    plan.cache
+        .retain_volumes(&|id| in_shard(id, plan.shard) && present.contains(id));
     save.and(plan.cache.save())
         .map_err(|e| io_err("写入增量缓存", &out.join(cache::DIR), e))?;
     std::fs::remove_dir_all(&staging).map_err(|e| io_err("清理临时目录", &staging, e))?;

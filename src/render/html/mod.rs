@@ -62,14 +62,18 @@ impl Renderer for HtmlRenderer {
             &out.join("index.html"),
             render(&tera, "archive.html", &page)?.as_bytes(),
         )?;
-        let index = search::build(ctx, |v| Layout::of(ctx, v));
-        write_file(
-            &out.join("assets").join("search-index.js"),
-            search::to_script(&index).as_bytes(),
-        )?;
+        let path = out.join("assets").join("search-index.js");
+        let entries = std::fs::File::create(&path)
+            .map(std::io::BufWriter::new)
+            .and_then(|mut w| {
+                let n = search::write_script(ctx, |v| Layout::of(ctx, v), &mut w)?;
+                std::io::Write::flush(&mut w)?;
+                Ok(n)
+            })
+            .map_err(|e| crate::render::RenderError::io("写入文件", &path, e))?;
         let page = SearchPage {
             site,
-            entries: index.entries.len(),
+            entries,
             volumes: ctx.archive.volumes.len(),
         };
         write_file(

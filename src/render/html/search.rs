@@ -41,82 +41,118 @@ pub struct Entry {
 
 /// Builds the index over every volume.
 pub fn build(ctx: &Context, layout_of: impl Fn(&Volume) -> Layout) -> Index {
-    let mut entries = Vec::new();
+    let entries = ctx
+        .archive
+        .volumes
+        .iter()
+        .flat_map(|v| volume_entries(v, &layout_of(v)))
+        .collect();
+    Index { entries }
+}
+
+/// Writes the index as the search script, volume by volume, so a large archive's index is
+/// never held whole in memory (same bytes as [`to_script`] of [`build`]). Returns the number
+/// of entries.
+pub fn write_script(
+    ctx: &Context,
+    layout_of: impl Fn(&Volume) -> Layout,
+    w: &mut impl std::io::Write,
+) -> std::io::Result<usize> {
+    let mut n = 0;
+    w.write_all(SCRIPT_HEAD.as_bytes())?;
     for v in &ctx.archive.volumes {
-        let layout = layout_of(v);
-        for c in &v.cases {
-            entries.push(Entry {
-                kind: "case",
-                href: encode_path(&format!("{}/index.html", v.id)),
-                title: c.title.clone(),
-                volume: v.title.clone(),
-                number: [c.number.as_str(), c.decision_no.as_str()]
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                r#type: super::category(c),
-                date: [date(c.opened), date(c.closed.or(c.decided))]
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(" 至 "),
-                party: c.party.clone(),
-                meta: c.handlers.join("、"),
-                text: String::new(),
-            });
-        }
-        for e in &layout.entries {
-            let c = &v.cases[e.place.case];
-            let m = &c.materials[e.place.material];
-            let mut text = String::new();
-            for f in &m.files {
-                if let Some(t) = f.text.as_deref() {
-                    if !text.is_empty() {
-                        text.push(' ');
-                    }
-                    match f.kind {
-                        FileKind::Markdown => text.push_str(&markdown::plain_text(t)),
-                        _ => text.push_str(&t.split_whitespace().collect::<Vec<_>>().join(" ")),
-                    }
-                }
+        for e in volume_entries(v, &layout_of(v)) {
+            if n > 0 {
+                w.write_all(b",")?;
             }
-            if let Some(av) = &m.av {
-                text.push_str(&format!(
-                    " {} {} {} {}",
-                    av.matter,
-                    av.place,
-                    av.method,
-                    av.officers.join("、")
-                ));
-            }
-            entries.push(Entry {
-                kind: "material",
-                href: encode_path(&format!("{}/{}", v.id, e.page)),
-                title: m.title.clone(),
-                volume: v.title.clone(),
-                number: c.number.clone(),
-                // The type as written too: an alias (监测报告) must find its canonical type.
-                r#type: match &m.type_name {
-                    Some(t) if *t != m.type_written => format!("{t} {}", m.type_written),
-                    Some(t) => t.clone(),
-                    None => m.type_written.clone(),
-                },
-                date: date(m.date),
-                party: c.party.clone(),
-                meta: [m.doc_no.as_str(), m.author.as_str(), m.note.as_str()]
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                text: text.trim().to_string(),
-            });
+            w.write_all(safe_json(&e).as_bytes())?;
+            n += 1;
         }
     }
-    Index { entries }
+    w.write_all(SCRIPT_TAIL.as_bytes())?;
+    Ok(n)
+}
+
+/// What comes before the entries: `{"entries":[` as serde writes [`Index`].
+const SCRIPT_HEAD: &str =
+    "// anjuan 检索索引（自动生成，请勿手工修改）\nwindow.ANJUAN_INDEX = {\"entries\":[";
+const SCRIPT_TAIL: &str = "]};\n";
+
+/// One volume's entries: its cases, then its materials in binding order.
+fn volume_entries(v: &Volume, layout: &Layout) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    for c in &v.cases {
+        entries.push(Entry {
+            kind: "case",
+            href: encode_path(&format!("{}/index.html", v.id)),
+            title: c.title.clone(),
+            volume: v.title.clone(),
+            number: [c.number.as_str(), c.decision_no.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" "),
+            r#type: super::category(c),
+            date: [date(c.opened), date(c.closed.or(c.decided))]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" 至 "),
+            party: c.party.clone(),
+            meta: c.handlers.join("、"),
+            text: String::new(),
+        });
+    }
+    for e in &layout.entries {
+        let c = &v.cases[e.place.case];
+        let m = &c.materials[e.place.material];
+        let mut text = String::new();
+        for f in &m.files {
+            if let Some(t) = f.text.as_deref() {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                match f.kind {
+                    FileKind::Markdown => text.push_str(&markdown::plain_text(t)),
+                    _ => text.push_str(&t.split_whitespace().collect::<Vec<_>>().join(" ")),
+                }
+            }
+        }
+        if let Some(av) = &m.av {
+            text.push_str(&format!(
+                " {} {} {} {}",
+                av.matter,
+                av.place,
+                av.method,
+                av.officers.join("、")
+            ));
+        }
+        entries.push(Entry {
+            kind: "material",
+            href: encode_path(&format!("{}/{}", v.id, e.page)),
+            title: m.title.clone(),
+            volume: v.title.clone(),
+            number: c.number.clone(),
+            // The type as written too: an alias (监测报告) must find its canonical type.
+            r#type: match &m.type_name {
+                Some(t) if *t != m.type_written => format!("{t} {}", m.type_written),
+                Some(t) => t.clone(),
+                None => m.type_written.clone(),
+            },
+            date: date(m.date),
+            party: c.party.clone(),
+            meta: [m.doc_no.as_str(), m.author.as_str(), m.note.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" "),
+            text: text.trim().to_string(),
+        });
+    }
+    entries
 }
 
 /// JSON that is safe inside a `<script>` or a `.js` file: `<`, `>`, `&` and the JS line
@@ -154,10 +190,8 @@ pub fn safe_json<T: Serialize>(v: &T) -> String {
 
 /// The index as a classic script.
 pub fn to_script(index: &Index) -> String {
-    format!(
-        "// anjuan 检索索引（自动生成，请勿手工修改）\nwindow.ANJUAN_INDEX = {};\n",
-        safe_json(index)
-    )
+    let body: Vec<String> = index.entries.iter().map(safe_json).collect();
+    format!("{SCRIPT_HEAD}{}{SCRIPT_TAIL}", body.join(","))
 }
 
 #[cfg(test)]

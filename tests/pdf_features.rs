@@ -1066,3 +1066,87 @@ fn counting_the_front_matter_is_a_profile_setting() {
         assert!(has_word(first_row, "3"), "{first_row}");
     }
 }
+
+/// A JPEG scan is copied into the dossier byte for byte while the file is written (no
+/// decoding, no re-encoding), in volumes with imported PDFs too, also when its header
+/// segments are larger than the first read; the result passes qpdf and draws its pages.
+#[test]
+fn jpeg_scans_are_embedded_byte_for_byte_beside_imported_pdfs() {
+    let (_t, root) = common::sample_copy();
+    // Two 60 KB APP13 segments before the frame header: the header is read in two steps.
+    let photo = root.join("处罚/2024-0012-某某超市销售过期食品案/photos/01-冷柜过期酸奶.jpg");
+    let mut jpeg = std::fs::read(&photo).unwrap();
+    let mut app = Vec::new();
+    for fill in [b'a', b'b'] {
+        app.extend_from_slice(&[0xFF, 0xED, 0xEA, 0x62]);
+        app.extend(std::iter::repeat_n(fill, 0xEA60));
+    }
+    jpeg.splice(2..2, app);
+    std::fs::write(&photo, &jpeg).unwrap();
+
+    let out = root.parent().unwrap().join("out");
+    build(&root, &out);
+    let pdfs: Vec<(PathBuf, Vec<u8>)> = common::files_below(&out)
+        .into_iter()
+        .filter(|(rel, _)| rel.ends_with(".pdf") && !rel.contains("台账"))
+        .map(|(_, p)| {
+            let b = std::fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect();
+    assert!(
+        pdfs.len() >= 5,
+        "{pdfs:?}",
+        pdfs = pdfs.iter().map(|p| &p.0).collect::<Vec<_>>()
+    );
+    let jpegs: Vec<PathBuf> = common::files_below(&root)
+        .into_iter()
+        .filter(|(rel, _)| rel.ends_with(".jpg"))
+        .map(|(_, p)| p)
+        .collect();
+    assert!(jpegs.len() >= 10);
+    for j in &jpegs {
+        let bytes = std::fs::read(j).unwrap();
+        let holders: Vec<&PathBuf> = pdfs
+            .iter()
+            .filter(|(_, pdf)| memchr::memmem::find(pdf, &bytes).is_some())
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(holders.len(), 1, "{} is in {holders:?}", j.display());
+    }
+    // No placeholder is left anywhere.
+    for (p, pdf) in &pdfs {
+        assert!(
+            memchr::memmem::find(pdf, b"anjuan-splice:").is_none(),
+            "{}",
+            p.display()
+        );
+    }
+    if tool("qpdf") && tool("pdftoppm") {
+        for (p, _) in &pdfs {
+            qpdf_check(p);
+        }
+        // The photo with the large header is drawn: its page is not blank.
+        let (p, pdf) = pdfs
+            .iter()
+            .find(|(_, pdf)| memchr::memmem::find(pdf, &jpeg).is_some())
+            .unwrap();
+        let doc = Document::load_mem(pdf).unwrap();
+        let page = doc
+            .get_pages()
+            .into_iter()
+            .find(|(_, id)| {
+                let images = doc.get_page_images(*id).unwrap_or_default();
+                images.iter().any(|i| i.content == jpeg.as_slice())
+            })
+            .map(|(n, _)| n as usize)
+            .expect("a page draws the photo");
+        let px = pixels(p, page);
+        let dark = px.iter().filter(|&&v| v < 200).count();
+        assert!(
+            dark > px.len() / 20,
+            "page {page} of {} looks blank",
+            p.display()
+        );
+    }
+}

@@ -15,6 +15,7 @@ pub mod font;
 pub mod forms;
 pub mod images;
 pub mod import;
+pub mod splice;
 pub mod text;
 pub mod typeset;
 
@@ -51,16 +52,40 @@ impl Renderer for PdfRenderer {
         let paging = ctx.paging(volume);
         let parts = paging.parts.len();
         let mut findings = Vec::new();
+        let keep = ctx.options.keep_numbers.is_some();
         for pi in 0..parts {
-            let (bytes, mut f) = bind_part(
-                ctx.archive,
-                volume,
-                &paging,
-                pi,
-                ctx.options.keep_numbers.is_some(),
-            )?;
+            let path = dir.join(pdf_name(volume, pi, parts));
+            let (bytes, splices, mut f) = bind_part(ctx.archive, volume, &paging, pi, keep, true)?;
+            if splices.is_empty() {
+                write_file(&path, &bytes)?;
+            } else {
+                match splice::write(&path, &bytes, &splices) {
+                    Ok(()) => {}
+                    // Not the structure the splice expects: bind this 册 with whole files.
+                    Err(splice::SpliceError::Structure) => {
+                        let (bytes, _, again) =
+                            bind_part(ctx.archive, volume, &paging, pi, keep, false)?;
+                        f = again;
+                        write_file(&path, &bytes)?;
+                    }
+                    Err(splice::SpliceError::Io(p, e)) => {
+                        return Err(RenderError::io("复制扫描件", &p, e))
+                    }
+                    Err(splice::SpliceError::Changed(p)) => {
+                        return Err(RenderError::msg(
+                            format!(
+                                "{} 在生成过程中被修改；请确认文件后重新运行 build",
+                                p.display()
+                            ),
+                            format!(
+                                "{} changed during the build; check it and run build again",
+                                p.display()
+                            ),
+                        ))
+                    }
+                }
+            }
             findings.append(&mut f);
-            write_file(&dir.join(pdf_name(volume, pi, parts)), &bytes)?;
         }
         Ok(findings)
     }
@@ -77,12 +102,13 @@ enum Content {
     Draw(DrawPage),
     /// A page of a typeset file (shared layout).
     Typeset(Arc<Typeset>, usize),
-    /// A scan: file index into the material, pixel size.
+    /// A scan: its file, pixel size and size in bytes.
     Image {
         abs: std::path::PathBuf,
         kind: FileKind,
         rel: String,
         size: (u32, u32),
+        bytes: u64,
     },
     /// An imported PDF page: import index and page index; drawn as a stamp placeholder.
     Import { import: usize, page: usize },
@@ -119,14 +145,20 @@ fn human_date(d: Option<chrono::NaiveDate>) -> String {
         .unwrap_or_default()
 }
 
-/// Binds one 册: returns the PDF bytes and warnings.
+/// A bound 册: the PDF bytes, the scans to splice into them as they are written (see
+/// [`splice`]), and warnings.
+type Bound = (Vec<u8>, Vec<splice::Splice>, Vec<Finding>);
+
+/// Binds one 册. With `splice_jpegs`, JPEG scans are laid out from placeholders whose
+/// bytes [`splice::write`] replaces with the files'; otherwise they are embedded whole.
 fn bind_part(
     archive: &Archive,
     volume: &Volume,
     paging: &Paging,
     pi: usize,
     keep_numbers: bool,
-) -> Result<(Vec<u8>, Vec<Finding>), RenderError> {
+    splice_jpegs: bool,
+) -> Result<Bound, RenderError> {
     let fonts = Fonts::get().ok_or_else(|| {
         RenderError::msg("内置字体无法解析", "the embedded font cannot be parsed")
     })?;
@@ -202,6 +234,7 @@ fn bind_part(
                                 kind: f.kind,
                                 rel: f.rel.clone(),
                                 size,
+                                bytes: f.size,
                             },
                             size: images::page_size(size.0, size.1),
                             stamp: None,
@@ -384,27 +417,51 @@ fn bind_part(
         "卷内备考表",
     );
 
-    // ---- Scans: read (and hashed by krilla) on every core, before the serial drawing ---
+    let doc_id = format!("anjuan:{}:{}", volume.id, pi + 1);
+    // ---- Scans: read on every core, before the serial drawing. A JPEG is read only up to
+    // its scan data when it is spliced in as the file is written.
+    let mut splices = Vec::new();
     let scans: std::collections::HashMap<&Path, Result<krilla::image::Image, String>> = {
         use rayon::prelude::*;
-        let mut wanted: Vec<(&Path, FileKind)> = material_pages
+        let mut wanted: Vec<(&Path, FileKind, u64)> = material_pages
             .iter()
             .flatten()
             .filter_map(|p| match &p.content {
-                Content::Image { abs, kind, .. } => Some((abs.as_path(), *kind)),
+                Content::Image {
+                    abs, kind, bytes, ..
+                } => Some((abs.as_path(), *kind, *bytes)),
                 _ => None,
             })
             .collect();
         wanted.sort_unstable_by_key(|w| w.0);
         wanted.dedup_by_key(|w| w.0);
-        wanted
+        let loaded: Vec<_> = wanted
             .into_par_iter()
-            .map(|(abs, kind)| (abs, images::load(abs, kind)))
+            .enumerate()
+            .map(|(i, (abs, kind, bytes))| {
+                if splice_jpegs && kind == FileKind::Jpeg {
+                    let tag = format!("{doc_id}#{i}");
+                    if let Ok(Some(s)) = splice::placeholder(abs, bytes, &tag) {
+                        if let Ok(img) =
+                            krilla::image::Image::from_jpeg(s.placeholder.clone().into(), false)
+                        {
+                            return (abs, Ok(img), Some(s));
+                        }
+                    }
+                }
+                (abs, images::load(abs, kind), None)
+            })
+            .collect();
+        loaded
+            .into_iter()
+            .map(|(abs, img, s)| {
+                splices.extend(s);
+                (abs, img)
+            })
             .collect()
     };
 
     // ---- Pass 2: draw -----------------------------------------------------------------
-    let doc_id = format!("anjuan:{}:{}", volume.id, pi + 1);
     let title = if parts > 1 {
         format!("{}（第{}册）", volume.title, pi + 1)
     } else {
@@ -521,6 +578,7 @@ fn bind_part(
                         kind,
                         rel,
                         size,
+                        ..
                     } => {
                         let img = match scans.get(abs.as_path()) {
                             Some(Ok(img)) => img.clone(),
@@ -599,7 +657,7 @@ fn bind_part(
         }
     };
     if imports.is_empty() {
-        return Ok((bytes, findings));
+        return Ok((bytes, splices, findings));
     }
     let mut placeholders = Vec::new();
     let mut idx = front;
@@ -625,7 +683,7 @@ fn bind_part(
     for w in warnings {
         findings.push(w.in_volume(volume.id.clone()));
     }
-    Ok((merged, findings))
+    Ok((merged, splices, findings))
 }
 
 fn pdfa_configuration() -> Result<Configuration, String> {

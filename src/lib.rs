@@ -62,8 +62,7 @@ pub fn layout_pages_cached(loaded: &mut load::Loaded, cache: &cache::Cache) {
     let laid: Vec<(String, u32)> = todo
         .into_par_iter()
         .map(|(k, (md, f))| {
-            let text = f.text.as_deref().unwrap_or("");
-            let n = render::pdf::typeset::typeset_file(&f.sha256, text, md)
+            let n = render::pdf::typeset::typeset_file(&f.sha256, md, || f.text().unwrap_or_default())
                 .pages
                 .len() as u32;
             (k, n)

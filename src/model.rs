@@ -431,8 +431,18 @@ pub struct MaterialFile {
     pub pages: Option<u32>,
     /// Pixel size of images.
     pub image_size: Option<(u32, u32)>,
-    /// Decoded UTF-8 text of Markdown / text files (GB18030 converted).
-    pub text: Option<Arc<str>>,
     /// The MIME type, for HTML players.
     pub mime: &'static str,
+}
+
+impl MaterialFile {
+    /// The decoded text (GB18030 converted) of a Markdown / text file, read from disk when
+    /// asked: texts are not kept in the model, so its memory does not grow with the archive.
+    /// `None` for other kinds, or when the file can no longer be read.
+    pub fn text(&self) -> Option<String> {
+        if !matches!(self.kind, FileKind::Markdown | FileKind::Text) {
+            return None;
+        }
+        crate::load::sniff::read_text(&self.abs, self.size)
+    }
 }

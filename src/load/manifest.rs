@@ -826,7 +826,6 @@ fn examine_file(
             ex.pages
         },
         image_size: ex.image_size,
-        text: ex.text.map(|t| Arc::from(t.as_str())),
         mime: sniff::mime(case_rel),
     })
 }

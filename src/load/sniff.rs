@@ -198,9 +198,10 @@ pub fn examine(
     }
 }
 
-/// [`examine`] through the incremental-build cache: a PDF or image whose bytes (by SHA-256)
-/// were examined cleanly before is not read again (page count, pixel size); Markdown and
-/// text are read anyway (their text is needed), AV files are not read.
+/// [`examine`] through the incremental-build cache: a PDF, image or UTF-8 text whose bytes
+/// (by SHA-256) were examined cleanly before is not read again (page count, pixel size);
+/// AV files are not read. GBK texts are examined every time, so their `encoding` warning
+/// is repeated.
 pub fn examine_cached(
     path: &Path,
     name: &str,
@@ -211,7 +212,12 @@ pub fn examine_cached(
 ) -> Result<Examined, (Text, Text)> {
     if !matches!(
         kind,
-        FileKind::Pdf | FileKind::Jpeg | FileKind::Png | FileKind::Tiff
+        FileKind::Pdf
+            | FileKind::Jpeg
+            | FileKind::Png
+            | FileKind::Tiff
+            | FileKind::Markdown
+            | FileKind::Text
     ) {
         return examine(path, name, kind, size);
     }
@@ -224,7 +230,7 @@ pub fn examine_cached(
         });
     }
     let ex = examine(path, name, kind, size)?;
-    if ex.warning.is_none() && ex.text.is_none() {
+    if ex.warning.is_none() {
         cache.record_examined(
             &key,
             crate::cache::Examined {
@@ -526,43 +532,64 @@ fn examine_text(path: &Path, size: u64) -> Result<Examined, (Text, Text)> {
             t!("请检查文件权限", "check the file's permissions"),
         )
     })?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(Examined {
-            text: Some(s.to_string()),
+    match decode_text(&bytes) {
+        Some((s, false)) => Ok(Examined {
+            text: Some(s),
             ..Examined::default()
         }),
+        Some((s, true)) => Ok(Examined {
+            text: Some(s),
+            warning: Some((
+                "encoding",
+                t!(
+                    "文本是 GBK/GB18030 编码，已自动转换为 UTF-8 读取",
+                    "the text is GBK/GB18030; it was converted to UTF-8"
+                ),
+                t!(
+                    "建议另存为 UTF-8 编码，避免个别字符转换出错",
+                    "save it as UTF-8 to avoid conversion surprises"
+                ),
+            )),
+            ..Examined::default()
+        }),
+        None => Err((
+            t!(
+                "文本既不是 UTF-8 也不是 GB18030/GBK 编码，无法识别",
+                "the text is neither UTF-8 nor GB18030/GBK"
+            ),
+            t!(
+                "请用文本编辑器另存为 UTF-8 编码",
+                "save it as UTF-8 in a text editor"
+            ),
+        )),
+    }
+}
+
+/// UTF-8 (without a BOM), else GB18030: the text and whether it was converted; `None` when
+/// it is neither.
+fn decode_text(bytes: &[u8]) -> Option<(String, bool)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some((s.to_string(), false)),
         Err(_) => {
             let (cow, _, had_errors) = encoding_rs::GB18030.decode(bytes);
             if had_errors || cow.contains('\0') {
-                return Err((
-                    t!(
-                        "文本既不是 UTF-8 也不是 GB18030/GBK 编码，无法识别",
-                        "the text is neither UTF-8 nor GB18030/GBK"
-                    ),
-                    t!(
-                        "请用文本编辑器另存为 UTF-8 编码",
-                        "save it as UTF-8 in a text editor"
-                    ),
-                ));
+                None
+            } else {
+                Some((cow.into_owned(), true))
             }
-            Ok(Examined {
-                text: Some(cow.into_owned()),
-                warning: Some((
-                    "encoding",
-                    t!(
-                        "文本是 GBK/GB18030 编码，已自动转换为 UTF-8 读取",
-                        "the text is GBK/GB18030; it was converted to UTF-8"
-                    ),
-                    t!(
-                        "建议另存为 UTF-8 编码，避免个别字符转换出错",
-                        "save it as UTF-8 to avoid conversion surprises"
-                    ),
-                )),
-                ..Examined::default()
-            })
         }
     }
+}
+
+/// The decoded text of a Markdown / text file, read again when a renderer needs it (the
+/// model does not keep texts, so memory does not grow with the archive). `None` when it
+/// can no longer be read or decoded (it was when the archive was loaded).
+pub fn read_text(path: &Path, size: u64) -> Option<String> {
+    if size > MAX_TEXT_BYTES {
+        return None;
+    }
+    decode_text(&std::fs::read(path).ok()?).map(|(s, _)| s)
 }
 
 #[cfg(test)]

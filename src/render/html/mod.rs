@@ -715,7 +715,8 @@ fn material_page(ctx: &Context, v: &Volume, layout: &Layout, i: usize, site: Sit
             FileKind::Video => "video",
             FileKind::Audio => "audio",
         };
-        let html = match (f.kind, f.text.as_deref()) {
+        let text = f.text();
+        let html = match (f.kind, text.as_deref()) {
             (FileKind::Markdown, Some(t)) => {
                 let base = f
                     .rel_case

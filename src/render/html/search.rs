@@ -110,7 +110,7 @@ fn volume_entries(v: &Volume, layout: &Layout) -> Vec<Entry> {
         let m = &c.materials[e.place.material];
         let mut text = String::new();
         for f in &m.files {
-            if let Some(t) = f.text.as_deref() {
+            if let Some(t) = f.text().as_deref() {
                 if !text.is_empty() {
                     text.push(' ');
                 }

@@ -92,8 +92,9 @@ impl Renderer for PdfRenderer {
 }
 
 fn layout_of(f: &crate::model::MaterialFile) -> Arc<Typeset> {
-    let txt = f.text.as_deref().unwrap_or("");
-    typeset::typeset_file(&f.sha256, txt, f.kind == FileKind::Markdown)
+    typeset::typeset_file(&f.sha256, f.kind == FileKind::Markdown, || {
+        f.text().unwrap_or_default()
+    })
 }
 
 /// What a planned page shows.
@@ -213,7 +214,7 @@ fn bind_part(
                         if !t.missing.is_empty() {
                             warn_glyphs(
                                 &mut findings,
-                                f.text.as_deref().unwrap_or(""),
+                                &f.text().unwrap_or_default(),
                                 &f.rel,
                                 &format!("文件 {}", f.rel_case),
                             );

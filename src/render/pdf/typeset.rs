@@ -173,7 +173,9 @@ static CACHE: OnceLock<Cache> = OnceLock::new();
 
 /// Lays out a file's text (Markdown when `markdown`, else plain text), cached per content
 /// hash within the process: `check`, the page count and the renderer share one layout.
-pub fn typeset_file(sha256: &str, text: &str, markdown: bool) -> Arc<Typeset> {
+///
+/// `text` is asked for only when the layout is not cached.
+pub fn typeset_file(sha256: &str, markdown: bool, text: impl FnOnce() -> String) -> Arc<Typeset> {
     let key = (format!("{LAYOUT_VERSION}:{sha256}"), markdown);
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     if let Ok(c) = cache.lock() {
@@ -181,10 +183,11 @@ pub fn typeset_file(sha256: &str, text: &str, markdown: bool) -> Arc<Typeset> {
             return t.clone();
         }
     }
+    let text = text();
     let t = Arc::new(if markdown {
-        typeset_markdown(text)
+        typeset_markdown(&text)
     } else {
-        typeset_plain(text)
+        typeset_plain(&text)
     });
     if let Ok(mut c) = cache.lock() {
         // Bounded, so memory does not grow with the archive: a full cache starts over (a

@@ -62,9 +62,10 @@ pub fn layout_pages_cached(loaded: &mut load::Loaded, cache: &cache::Cache) {
     let laid: Vec<(String, u32)> = todo
         .into_par_iter()
         .map(|(k, (md, f))| {
-            let n = render::pdf::typeset::typeset_file(&f.sha256, md, || f.text().unwrap_or_default())
-                .pages
-                .len() as u32;
+            let n =
+                render::pdf::typeset::typeset_file(&f.sha256, md, || f.text().unwrap_or_default())
+                    .pages
+                    .len() as u32;
             (k, n)
         })
         .collect();

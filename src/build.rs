@@ -338,7 +338,8 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
     match write_outputs_planned(&loaded, &theme, &options, &out, &plan) {
         Ok(done) => {
             plan.progress.finish();
-            for f in &done.findings {
+            // --quiet: errors only (render findings are warnings).
+            for f in done.findings.iter().filter(|f| !args.quiet || f.is_error()) {
                 eprint!(
                     "{}",
                     crate::report::finding_text(f, &loaded.sources, lang, use_color())

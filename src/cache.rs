@@ -301,36 +301,74 @@ impl Cache {
         self.with(|s| s.volumes.retain(|id, _| keep(id)));
     }
 
-    /// Writes the cache (atomically: a temporary file, then a rename).
+    /// Writes the cache (atomically: a temporary file, then a rename), streamed into the file
+    /// with its digest computed on the way: no copy of the state, no JSON text in memory
+    /// (they were the peak of a 1,000-volume build's memory).
     pub fn save(&self) -> std::io::Result<()> {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        // Cloned, not taken: a build saves twice (after the volumes, after the archive pages).
-        let (files, pages, examined) =
-            self.with_used(|u| (u.files.clone(), u.pages.clone(), u.examined.clone()));
-        let bytes = self.with(|s| {
-            s.version = version();
-            s.files = files;
-            s.pages = pages;
-            s.examined = examined;
-            serialize(s)
-        });
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
         let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        std::fs::write(&tmp, bytes)?;
+        let file = std::fs::File::create(&tmp)?;
+        let mut w = Digesting {
+            out: std::io::BufWriter::new(file),
+            sha: Sha256::new(),
+        };
+        // The fingerprints, page counts and examinations this run used; the volumes and
+        // archive pages as recorded. Borrowed, not cloned: a build saves twice.
+        let written = self.with(|s| {
+            s.version = version();
+            self.with_used(|u| {
+                let view = StateView {
+                    version: &s.version,
+                    files: &u.files,
+                    pages: &u.pages,
+                    examined: &u.examined,
+                    volumes: &s.volumes,
+                    archive: &s.archive,
+                };
+                serde_json::to_writer(&mut w, &view).map_err(std::io::Error::other)
+            })
+        });
+        written?;
+        let sum = hex::encode(w.sha.finalize());
+        let mut out = w.out;
+        std::io::Write::write_all(&mut out, format!("\nsha256 {sum}\n").as_bytes())?;
+        std::io::Write::flush(&mut out)?;
+        drop(out);
         std::fs::rename(&tmp, path)
     }
 }
 
-/// State file bytes: the JSON body, then a line with its SHA-256.
-fn serialize(s: &State) -> Vec<u8> {
-    let body = serde_json::to_vec(s).unwrap_or_default();
-    let mut out = body.clone();
-    out.extend_from_slice(format!("\nsha256 {}\n", hex::encode(Sha256::digest(&body))).as_bytes());
-    out
+/// The saved state, borrowed from what a run holds.
+#[derive(Serialize)]
+struct StateView<'a> {
+    version: &'a str,
+    files: &'a BTreeMap<String, (Stamp, String)>,
+    pages: &'a BTreeMap<String, u32>,
+    examined: &'a BTreeMap<String, Examined>,
+    volumes: &'a BTreeMap<String, VolumeState>,
+    archive: &'a Option<VolumeState>,
+}
+
+/// A writer that hashes what passes through it (the state file's trailing digest).
+struct Digesting<W> {
+    out: W,
+    sha: Sha256,
+}
+
+impl<W: std::io::Write> std::io::Write for Digesting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.sha.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 fn parse(bytes: &[u8]) -> Option<State> {

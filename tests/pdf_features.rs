@@ -902,6 +902,19 @@ fn the_dossier_declares_pdfa_language_and_title_and_drops_the_claim_for_non_conf
             "the warning says why ({why}):\n{}",
             blocks[0]
         );
+        // --quiet: errors only, the renderers' warnings included.
+        let root = pdf.parent().unwrap().parent().unwrap().parent().unwrap();
+        let root = root.join(name.trim_end_matches(".pdf"));
+        let (code, _, quiet) = run(
+            &["build", "--only", "pdf", "--quiet", "--force"],
+            &root,
+            Some(&tmp.path().join("quiet-out")),
+        );
+        assert_eq!(code, 0, "{quiet}");
+        assert!(
+            !quiet.contains("pdf-archival"),
+            "--quiet shows warnings:\n{quiet}"
+        );
         if have_qpdf {
             qpdf_check(&pdf);
         }

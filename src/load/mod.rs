@@ -10,8 +10,7 @@ pub mod resolve;
 pub mod sniff;
 
 use crate::finding::Finding;
-use crate::ledger::Ledger;
-use crate::model::{Archive, ArchiveSettings, Case, Volume, VolumeKind, DEFAULT_MAX_VOLUME_PAGES};
+use crate::model::{Archive, ArchiveSettings, Volume, VolumeKind, DEFAULT_MAX_VOLUME_PAGES};
 use crate::profile::ProfileSet;
 use crate::t;
 use crate::yaml::{Pos, SyntaxError};
@@ -260,6 +259,83 @@ pub fn load(root: &Path) -> Result<Loaded, FatalError> {
 /// [`load`] with an incremental-build cache: files whose stamps it knows are not hashed
 /// again, PDFs whose bytes it knows are not parsed again.
 pub fn load_cached(root: &Path, cache: &crate::cache::Cache) -> Result<Loaded, FatalError> {
+    let prepared = prepare(root)?;
+    let loads: Vec<UnitLoad> = prepared
+        .units
+        .par_iter()
+        .map(|u| load_unit(&prepared, u, cache))
+        .collect();
+    Ok(assemble(prepared, loads))
+}
+
+/// What loading knows before reading any case: profiles, archive settings, and the units
+/// (volumes) the case and volume folders form. A streaming build loads the units one at a
+/// time from this (see [`load_unit`]), so the whole model never has to be in memory.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The root folder as given.
+    pub root: PathBuf,
+    /// Profiles in force.
+    pub profiles: ProfileSet,
+    /// `archive.yaml` as written (cases read their defaults from it).
+    raw_settings: ArchiveSettings,
+    /// `archive.yaml` with defaults filled in, as the model carries it.
+    pub settings: ArchiveSettings,
+    /// The volumes to load, in folder order.
+    pub units: Vec<Unit>,
+    case_dir_set: BTreeSet<String>,
+    /// Findings about the archive's structure and settings.
+    pub findings: Vec<Finding>,
+    /// Texts of the archive-wide files read so far (`archive.yaml`, profiles).
+    pub sources: BTreeMap<String, Arc<str>>,
+    /// Every discovered case / volume folder and the volume id it is named by until its
+    /// manifest is read (its folder name).
+    pub folders: Vec<(String, String)>,
+}
+
+/// The folders of one volume: loaded, checked and rendered together.
+#[derive(Debug, Clone)]
+pub enum Unit {
+    /// A case folder on its own: one case, one volume.
+    Case(String),
+    /// A combined volume's folder and the case folders inside it.
+    Combined {
+        /// The folder holding `volume.yaml`.
+        dir: String,
+        /// Its case folders.
+        cases: Vec<String>,
+    },
+    /// A case folder inside a refused volume folder: read for its findings, bound nowhere.
+    Orphan(String),
+}
+
+impl Unit {
+    /// Every folder of the unit (for naming findings' volumes).
+    pub fn dirs(&self) -> Vec<&str> {
+        match self {
+            Unit::Case(d) | Unit::Orphan(d) => vec![d.as_str()],
+            Unit::Combined { dir, cases } => std::iter::once(dir.as_str())
+                .chain(cases.iter().map(String::as_str))
+                .collect(),
+        }
+    }
+}
+
+/// One unit loaded: its volume (when its manifests could be read), its findings and its
+/// manifest texts.
+#[derive(Debug)]
+pub struct UnitLoad {
+    /// The volume.
+    pub volume: Option<Volume>,
+    /// Load findings of its manifests and files.
+    pub findings: Vec<Finding>,
+    /// Its manifest and ledger texts by relative path.
+    pub sources: BTreeMap<String, Arc<str>>,
+}
+
+/// Reads what the archive's volumes share and finds its units: profiles, `archive.yaml`,
+/// the case and volume folders, and the structure findings (nested cases and volumes).
+pub fn prepare(root: &Path) -> Result<Prepared, FatalError> {
     let meta = std::fs::metadata(root).map_err(|e| FatalError {
         message: t!(
             format!("无法读取案卷根目录 {}：{e}", root.display()),
@@ -354,24 +430,7 @@ pub fn load_cached(root: &Path, cache: &crate::cache::Cache) -> Result<Loaded, F
     }
     let case_dir_set: BTreeSet<String> = disc.case_dirs.clone();
 
-    // Cases load independently (hashing dominates), so in parallel.
-    let loaded_cases: Vec<(String, Option<String>, manifest::CaseLoad)> = loadable_cases
-        .par_iter()
-        .map(|(dir, vol)| {
-            let cl = manifest::load_case(
-                &root,
-                dir,
-                vol.is_some(),
-                &profiles,
-                &settings,
-                &case_dir_set,
-                cache,
-            );
-            (dir.clone(), vol.clone(), cl)
-        })
-        .collect();
-
-    // Folder → volume id, for findings; refined below once the volumes are known.
+    // Folder → volume id until the manifests are read (refined in `assemble`).
     let folder_id = |dir: &str| {
         dir.rsplit('/')
             .next()
@@ -386,73 +445,162 @@ pub fn load_cached(root: &Path, cache: &crate::cache::Cache) -> Result<Loaded, F
     for dir in &loadable_volumes {
         folders.push((dir.clone(), folder_id(dir)));
     }
-    let mut volumes: Vec<Volume> = Vec::new();
-    let mut gathered: BTreeMap<String, Vec<(Case, Option<Ledger>)>> = BTreeMap::new();
-    for (dir, vol, cl) in loaded_cases {
-        findings.extend(cl.findings);
-        sources.insert(join_rel(&dir, CASE_FILE), cl.source.clone());
-        let ledger = manifest::load_ledger(&root, &dir, &mut findings, &mut sources);
-        let Some(case) = cl.case else { continue };
+    let loadable: BTreeSet<&String> = loadable_volumes.iter().collect();
+    let mut units = Vec::new();
+    let mut inside: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (dir, vol) in loadable_cases {
         match vol {
-            Some(v) => gathered.entry(v).or_default().push((case, ledger)),
-            None => volumes.push(Volume {
-                id: case.id.clone(),
-                kind: VolumeKind::Single,
-                dir_rel: dir.clone(),
-                dir_abs: case.dir_abs.clone(),
-                manifest_rel: join_rel(&dir, CASE_FILE),
-                title: case.title.clone(),
-                archive: cl.archive.unwrap_or_default(),
-                cases: vec![case],
-                ledgers: ledger.into_iter().collect(),
-                loose_files: Vec::new(),
-            }),
+            None => units.push(Unit::Case(dir)),
+            Some(v) if loadable.contains(&v) => inside.entry(v).or_default().push(dir),
+            Some(_) => units.push(Unit::Orphan(dir)),
         }
     }
     for dir in loadable_volumes {
-        let cases = gathered.remove(&dir).unwrap_or_default();
-        if let Some(v) = manifest::load_volume(
-            &root,
-            &dir,
-            cases,
-            &case_dir_set,
-            &mut findings,
-            &mut sources,
-        ) {
-            volumes.push(v);
-        }
+        let cases = inside.remove(&dir).unwrap_or_default();
+        units.push(Unit::Combined { dir, cases });
     }
+    let normalized = ArchiveSettings {
+        max_volume_pages: if settings.max_volume_pages == 0 {
+            DEFAULT_MAX_VOLUME_PAGES
+        } else {
+            settings.max_volume_pages
+        },
+        ..settings.clone()
+    };
+    Ok(Prepared {
+        root,
+        profiles,
+        raw_settings: settings,
+        settings: normalized,
+        units,
+        case_dir_set,
+        findings,
+        sources,
+        folders,
+    })
+}
 
+/// Loads one unit: its manifests, files and ledgers. Units are independent of each other,
+/// so they load in parallel, or one at a time in a streaming build.
+pub fn load_unit(p: &Prepared, unit: &Unit, cache: &crate::cache::Cache) -> UnitLoad {
+    let mut findings = Vec::new();
+    let mut sources = BTreeMap::new();
+    let case = |dir: &String, in_volume: bool| {
+        manifest::load_case(
+            &p.root,
+            dir,
+            in_volume,
+            &p.profiles,
+            &p.raw_settings,
+            &p.case_dir_set,
+            cache,
+        )
+    };
+    let volume = match unit {
+        Unit::Case(dir) | Unit::Orphan(dir) => {
+            let orphan = matches!(unit, Unit::Orphan(_));
+            let cl = case(dir, orphan);
+            findings.extend(cl.findings);
+            sources.insert(join_rel(dir, CASE_FILE), cl.source.clone());
+            let ledger = manifest::load_ledger(&p.root, dir, &mut findings, &mut sources);
+            match cl.case {
+                Some(case) if !orphan => Some(Volume {
+                    id: case.id.clone(),
+                    kind: VolumeKind::Single,
+                    dir_rel: dir.clone(),
+                    dir_abs: case.dir_abs.clone(),
+                    manifest_rel: join_rel(dir, CASE_FILE),
+                    title: case.title.clone(),
+                    archive: cl.archive.unwrap_or_default(),
+                    cases: vec![case],
+                    ledgers: ledger.into_iter().collect(),
+                    loose_files: Vec::new(),
+                }),
+                _ => None,
+            }
+        }
+        Unit::Combined { dir, cases } => {
+            // The cases of a combined volume load independently too.
+            let loaded: Vec<(String, manifest::CaseLoad)> = cases
+                .par_iter()
+                .map(|c| (c.clone(), case(c, true)))
+                .collect();
+            let mut gathered = Vec::new();
+            for (cdir, cl) in loaded {
+                findings.extend(cl.findings);
+                sources.insert(join_rel(&cdir, CASE_FILE), cl.source.clone());
+                let ledger = manifest::load_ledger(&p.root, &cdir, &mut findings, &mut sources);
+                if let Some(case) = cl.case {
+                    gathered.push((case, ledger));
+                }
+            }
+            manifest::load_volume(
+                &p.root,
+                dir,
+                gathered,
+                &p.case_dir_set,
+                &mut findings,
+                &mut sources,
+            )
+        }
+    };
+    UnitLoad {
+        volume,
+        findings,
+        sources,
+    }
+}
+
+/// The error for a volume whose id another volume (first in id and folder order) has.
+pub fn duplicate_id(v: &Volume, first_manifest: &str) -> Finding {
+    Finding::error(
+        "schema",
+        t!(
+            format!("案卷编号“{}”与 {} 重复，两卷的输出会互相覆盖", v.id, first_manifest),
+            format!(
+                "volume id “{}” is also used by {}; their outputs would collide",
+                v.id, first_manifest
+            )
+        ),
+        t!(
+            "请在 case.yaml 中为其中一个设置不同的 `id`",
+            "give one of them a different `id`"
+        ),
+    )
+    .at(v.manifest_rel.clone(), Pos { line: 1, column: 1 })
+    .in_volume(v.id.clone())
+}
+
+/// The loaded units as one model: volumes in id order, ids unique, folders named by the
+/// volumes that hold them.
+pub fn assemble(p: Prepared, loads: Vec<UnitLoad>) -> Loaded {
+    let Prepared {
+        root,
+        profiles,
+        settings,
+        mut findings,
+        mut sources,
+        mut folders,
+        ..
+    } = p;
+    let mut volumes: Vec<Volume> = Vec::new();
+    for l in loads {
+        findings.extend(l.findings);
+        sources.extend(l.sources);
+        volumes.extend(l.volume);
+    }
     // Volume ids name output folders: they must be unique.
     volumes.sort_by(|a, b| a.id.cmp(&b.id).then(a.dir_rel.cmp(&b.dir_rel)));
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let mut unique = Vec::new();
     for v in volumes {
         if let Some(first) = seen.get(&v.id) {
-            findings.push(
-                Finding::error(
-                    "schema",
-                    t!(
-                        format!("案卷编号“{}”与 {} 重复，两卷的输出会互相覆盖", v.id, first),
-                        format!(
-                            "volume id “{}” is also used by {}; their outputs would collide",
-                            v.id, first
-                        )
-                    ),
-                    t!(
-                        "请在 case.yaml 中为其中一个设置不同的 `id`",
-                        "give one of them a different `id`"
-                    ),
-                )
-                .at(v.manifest_rel.clone(), Pos { line: 1, column: 1 })
-                .in_volume(v.id.clone()),
-            );
+            findings.push(duplicate_id(&v, first));
             continue;
         }
         seen.insert(v.id.clone(), v.manifest_rel.clone());
         unique.push(v);
     }
-
     for v in &unique {
         for (d, id) in folders.iter_mut() {
             if *d == v.dir_rel || v.cases.iter().any(|c| c.dir_rel == *d) {
@@ -460,15 +608,7 @@ pub fn load_cached(root: &Path, cache: &crate::cache::Cache) -> Result<Loaded, F
             }
         }
     }
-    let settings = ArchiveSettings {
-        max_volume_pages: if settings.max_volume_pages == 0 {
-            DEFAULT_MAX_VOLUME_PAGES
-        } else {
-            settings.max_volume_pages
-        },
-        ..settings
-    };
-    Ok(Loaded {
+    Loaded {
         archive: Archive {
             root,
             settings,
@@ -478,7 +618,7 @@ pub fn load_cached(root: &Path, cache: &crate::cache::Cache) -> Result<Loaded, F
         findings,
         sources,
         folders,
-    })
+    }
 }
 
 fn display_dir(rel: &str) -> &str {

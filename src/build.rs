@@ -4,15 +4,17 @@
 
 use crate::cache::{self, Cache};
 use crate::check::{self, Mode};
-use crate::cli::{fatal, resolve_lang, use_color, Format};
+use crate::cli::{fatal, resolve_lang, resolve_lang_in, use_color, Format};
 use crate::finding::{Finding, Text};
 use crate::i18n::Lang;
-use crate::load::{self, Loaded};
+use crate::load;
 use crate::render::{self, Context, Options};
 use crate::t;
 use crate::theme::Theme;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Marker file that makes a folder an anjuan output folder: the only kind of folder the tool
 /// ever deletes anything in.
@@ -161,7 +163,9 @@ impl Outputs {
 }
 
 /// Why an output folder is refused.
-pub fn refuse_out(root: &Path, out: &Path, loaded: &Loaded) -> Option<Text> {
+/// `volumes` gives each volume's folder (relative, for messages) and the absolute folders
+/// of the volume and its cases.
+pub fn refuse_out(root: &Path, out: &Path, volumes: &[(String, Vec<PathBuf>)]) -> Option<Text> {
     let canon_root = root.canonicalize().ok()?;
     // The output may not exist yet: judge by its nearest existing ancestor.
     let abs_out = if out.is_absolute() {
@@ -192,17 +196,13 @@ pub fn refuse_out(root: &Path, out: &Path, loaded: &Loaded) -> Option<Text> {
             "the output folder cannot be the archive root or one of its parents"
         ));
     }
-    for v in &loaded.archive.volumes {
-        let dirs = std::iter::once(&v.dir_abs).chain(v.cases.iter().map(|c| &c.dir_abs));
+    for (dir_rel, dirs) in volumes {
         for d in dirs {
             if let Ok(cd) = d.canonicalize() {
                 if canon_out.starts_with(&cd) && cd != canon_root {
                     return Some(t!(
-                        format!("输出目录不能放在案件文件夹 {} 之内", v.dir_rel),
-                        format!(
-                            "the output folder cannot be inside the case folder {}",
-                            v.dir_rel
-                        )
+                        format!("输出目录不能放在案件文件夹 {dir_rel} 之内"),
+                        format!("the output folder cannot be inside the case folder {dir_rel}")
                     ));
                 }
                 if cd == canon_root && canon_out.starts_with(&cd) {
@@ -243,7 +243,13 @@ pub fn refuse_out(root: &Path, out: &Path, loaded: &Loaded) -> Option<Text> {
     None
 }
 
-fn print_report(report: &check::Report, loaded: &Loaded, lang: Lang, format: Format, quiet: bool) {
+fn print_report(
+    report: &check::Report,
+    sources: &BTreeMap<String, Arc<str>>,
+    lang: Lang,
+    format: Format,
+    quiet: bool,
+) {
     match format {
         Format::Json => println!(
             "{}",
@@ -256,7 +262,7 @@ fn print_report(report: &check::Report, loaded: &Loaded, lang: Lang, format: For
                 }
                 eprint!(
                     "{}",
-                    crate::report::finding_text(f, &loaded.sources, lang, use_color())
+                    crate::report::finding_text(f, sources, lang, use_color())
                 );
                 eprintln!();
             }
@@ -281,15 +287,28 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
     } else {
         Cache::open(&out, &cache::state_file(args.shard))
     };
-    let loaded = match load::load_cached(&args.root, &cache) {
-        Ok(l) => l,
+    let prepared = match load::prepare(&args.root) {
+        Ok(p) => p,
         Err(e) => return fatal(resolve_lang(flag, None), &e.message),
     };
-    let lang = resolve_lang(flag, Some(&loaded));
+    let lang = resolve_lang_in(flag, Some(&prepared.settings));
     if let Some(why) = args.outputs.unknown() {
         return fatal(lang, &why);
     }
-    if let Some(why) = refuse_out(&args.root, &out, &loaded) {
+    let theme = match load_theme(&args.root, &args.outputs.theme, lang) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let options = args.outputs.options(args.ledger_blank_pages);
+    let common = cache::common_key(&prepared.settings, &prepared.profiles, &theme, &options);
+    // Pass 1: every volume loaded, laid out and checked, then dropped (see `check_streaming`).
+    let checked = check_streaming(&prepared, &cache, &common, Mode::Build);
+    let folders: Vec<(String, Vec<PathBuf>)> = checked
+        .heads
+        .iter()
+        .map(|h| (h.dir_rel.clone(), h.dirs_abs.clone()))
+        .collect();
+    if let Some(why) = refuse_out(&args.root, &out, &folders) {
         return fatal(lang, &why);
     }
     if let Some(p) = &cache.dropped {
@@ -301,11 +320,9 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
             )
         );
     }
-    let mut loaded = loaded;
-    crate::layout_pages_cached(&mut loaded, &cache);
-    let report = check::run(&loaded, Mode::Build);
+    let report = &checked.report;
     if report.has_errors() {
-        print_report(&report, &loaded, lang, args.format, args.quiet);
+        print_report(report, &checked.sources, lang, args.format, args.quiet);
         eprintln!(
             "{}",
             lang.pick(
@@ -317,32 +334,32 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
     }
     if !args.quiet || args.format == Format::Json {
         // Warnings too: a build that goes ahead should still say what to look at.
-        print_report(&report, &loaded, lang, args.format, args.quiet);
+        print_report(report, &checked.sources, lang, args.format, args.quiet);
     }
-    let theme = match load_theme(&args.root, &args.outputs.theme, lang) {
-        Ok(t) => t,
-        Err(code) => return code,
-    };
-    let options = args.outputs.options(args.ledger_blank_pages);
-    let selected = loaded
-        .archive
-        .volumes
+    let selected = checked
+        .heads
         .iter()
-        .filter(|v| in_shard(&v.id, args.shard))
+        .filter(|h| in_shard(&h.id, args.shard))
         .count();
     let plan = Plan {
         cache: &cache,
         shard: args.shard,
         progress: Progress::new(selected, lang, args.quiet),
     };
-    match write_outputs_planned(&loaded, &theme, &options, &out, &plan) {
+    let streamed = Streamed {
+        prepared: &prepared,
+        heads: &checked.heads,
+        cache: &cache,
+        common,
+    };
+    match write_outputs_planned(&streamed, &theme, &options, &out, &plan) {
         Ok(done) => {
             plan.progress.finish();
             // --quiet: errors only (render findings are warnings).
             for f in done.findings.iter().filter(|f| !args.quiet || f.is_error()) {
                 eprint!(
                     "{}",
-                    crate::report::finding_text(f, &loaded.sources, lang, use_color())
+                    crate::report::finding_text(f, &done.sources, lang, use_color())
                 );
             }
             if !args.quiet {
@@ -410,6 +427,8 @@ pub struct Done {
     pub findings: Vec<Finding>,
     /// Volumes rendered anew (the rest were current).
     pub rebuilt: usize,
+    /// The manifest texts those findings point at.
+    pub sources: BTreeMap<String, Arc<str>>,
 }
 
 /// Volumes done / total: a progress bar with ETA on a terminal, plain lines otherwise.
@@ -528,14 +547,15 @@ fn open_out(out: &Path, shard: Option<(u32, u32)>) -> Result<std::fs::File, rend
 /// swapped in atomically, then the archive pages (not for a shard: `anjuan index` does
 /// those once every shard is done).
 pub fn write_outputs_planned(
-    loaded: &Loaded,
+    volumes: &Streamed,
     theme: &Theme,
     options: &Options,
     out: &Path,
     plan: &Plan,
 ) -> Result<Done, render::RenderError> {
+    let prepared = volumes.prepared;
     let _lock = open_out(out, plan.shard)?;
-    if let Ok(root) = loaded.archive.root.canonicalize() {
+    if let Ok(root) = prepared.root.canonicalize() {
         let f = out.join(ROOT_FILE);
         let text = format!("{}\n", root.display());
         if std::fs::read_to_string(&f).ok().as_deref() != Some(text.as_str()) {
@@ -544,13 +564,6 @@ pub fn write_outputs_planned(
     }
     let staging = out.join(format!(".anjuan-staging-{}", tag(plan.shard)));
     std::fs::create_dir_all(&staging).map_err(|e| io_err("创建临时目录", &staging, e))?;
-    let ctx = Context {
-        archive: &loaded.archive,
-        profiles: &loaded.profiles,
-        theme,
-        options,
-        seals: Default::default(),
-    };
     let renderers: Vec<Box<dyn render::Renderer>> = render::all()
         .into_iter()
         .filter(|r| options.has(r.name()))
@@ -561,27 +574,30 @@ pub fn write_outputs_planned(
         renderers.iter().partition(|r| r.name() == "ledger");
     let packages = staging.join("_packages");
     std::fs::create_dir_all(&packages).map_err(|e| io_err("创建临时目录", &packages, e))?;
-    let common = cache::common_key(&loaded.archive, &loaded.profiles, theme, options);
     let rebuilt = std::sync::atomic::AtomicUsize::new(0);
 
-    let keys: Vec<(String, String)> = loaded
-        .archive
-        .volumes
+    type VolumeResult = Result<(Vec<Finding>, BTreeMap<String, Arc<str>>), render::RenderError>;
+    let results: Vec<VolumeResult> = volumes
+        .heads
         .par_iter()
-        .map(|v| (v.id.clone(), cache::volume_key(&common, v)))
-        .collect();
-    let results: Vec<Result<Vec<Finding>, render::RenderError>> = loaded
-        .archive
-        .volumes
-        .par_iter()
-        .zip(keys.par_iter())
-        .filter(|(v, _)| in_shard(&v.id, plan.shard))
-        .map(|(v, (_, key))| {
-            let key = key.clone();
-            if plan.cache.volume_is_current(out, &v.id, &key) {
-                plan.progress.volume_done(&v.id, false);
-                return Ok(Vec::new());
+        .filter(|h| in_shard(&h.id, plan.shard))
+        .map(|h| {
+            if plan.cache.volume_is_current(out, &h.id, &h.key) {
+                plan.progress.volume_done(&h.id, false);
+                return Ok(Default::default());
             }
+            // Loaded again (its files' hashes, examinations and page counts are cached by
+            // now), rendered, and dropped: one volume per core in memory.
+            let (archive, sources) = volumes.reload(h)?;
+            let v = &archive.volumes[0];
+            let ctx = Context {
+                archive: &archive,
+                volumes: &archive.volumes,
+                profiles: &prepared.profiles,
+                theme,
+                options,
+                seals: Default::default(),
+            };
             let dir = staging.join(&v.id);
             if dir.exists() {
                 std::fs::remove_dir_all(&dir).map_err(|e| io_err("清理临时目录", &dir, e))?;
@@ -594,7 +610,7 @@ pub fn write_outputs_planned(
             let zip = packages.join(format!("{}.zip", v.id));
             if options.has("package") {
                 let sealed = crate::package::seal_volume(
-                    loaded,
+                    &archive,
                     v,
                     &dir,
                     &zip,
@@ -628,21 +644,31 @@ pub fn write_outputs_planned(
             plan.cache.record_volume(
                 &v.id,
                 cache::VolumeState {
-                    key,
+                    key: h.key.clone(),
                     outputs: cache::outputs_digest(out, &v.id).unwrap_or_default(),
                     paths: Vec::new(),
                 },
             );
             rebuilt.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             plan.progress.volume_done(&v.id, true);
-            Ok(findings)
+            // A warning's snippet needs its manifest's text.
+            let sources = if findings.is_empty() {
+                BTreeMap::new()
+            } else {
+                sources
+            };
+            Ok((findings, sources))
         })
         .collect();
     let mut findings = Vec::new();
+    let mut sources = BTreeMap::new();
     let mut first_error = None;
     for r in results {
         match r {
-            Ok(f) => findings.extend(f),
+            Ok((f, s)) => {
+                findings.extend(f);
+                sources.extend(s);
+            }
             Err(e) => {
                 first_error.get_or_insert(e);
             }
@@ -658,35 +684,281 @@ pub fn write_outputs_planned(
         return Err(e);
     }
     let rebuilt = rebuilt.into_inner();
+    let keys: Vec<(String, String)> = volumes
+        .heads
+        .iter()
+        .map(|h| (h.id.clone(), h.key.clone()))
+        .collect();
+    let ids: Vec<String> = keys.iter().map(|(id, _)| id.clone()).collect();
     if plan.shard.is_none() {
         // Nothing changed and the archive pages are intact: keep them too.
-        let akey = cache::archive_key(&common, &keys);
+        let common = volumes.common_archive();
+        let ctx = Context {
+            archive: &common,
+            volumes,
+            profiles: &prepared.profiles,
+            theme,
+            options,
+            seals: Default::default(),
+        };
+        let akey = cache::archive_key(&volumes.common, &keys);
         if rebuilt > 0 || !plan.cache.archive_is_current(out, &akey) {
-            let (more, paths) = render_archive_pages(loaded, &ctx, &renderers, &staging, out)?;
+            let (more, paths) = render_archive_pages(&ctx, &renderers, &staging, out, &ids)?;
             findings.extend(more);
             plan.cache.record_archive(out, akey, paths);
         }
     } else {
-        remove_dropped_shard_volumes(out, loaded, plan)?;
+        remove_dropped_shard_volumes(out, &ids, plan)?;
     }
-    let present: std::collections::BTreeSet<&str> =
-        keys.iter().map(|(id, _)| id.as_str()).collect();
+    let present: std::collections::BTreeSet<&str> = ids.iter().map(String::as_str).collect();
     plan.cache
         .retain_volumes(&|id| in_shard(id, plan.shard) && present.contains(id));
     save.and(plan.cache.save())
         .map_err(|e| io_err("写入增量缓存", &out.join(cache::DIR), e))?;
     std::fs::remove_dir_all(&staging).map_err(|e| io_err("清理临时目录", &staging, e))?;
-    Ok(Done { findings, rebuilt })
+    Ok(Done {
+        findings,
+        rebuilt,
+        sources,
+    })
+}
+
+/// What the first pass keeps of a volume once it is checked: enough to decide whether to
+/// rebuild it, to refuse an output folder inside it, and to load it again.
+#[derive(Debug, Clone)]
+pub struct Head {
+    /// Output id.
+    pub id: String,
+    /// The volume's folder (relative).
+    pub dir_rel: String,
+    /// Its manifest (relative).
+    pub manifest_rel: String,
+    /// The volume's folder and its cases' folders (absolute), for [`refuse_out`].
+    pub dirs_abs: Vec<PathBuf>,
+    /// Its cases' folders (relative), for naming findings' volumes.
+    pub case_dirs: Vec<String>,
+    /// Its unit in the prepared archive.
+    pub unit: usize,
+    /// The build key (see [`cache::volume_key`]).
+    pub key: String,
+}
+
+/// The first pass of a build, as data.
+pub struct Checked {
+    /// The volumes, ids unique, in id order.
+    pub heads: Vec<Head>,
+    /// Every finding, in report order, with the counts.
+    pub report: check::Report,
+    /// The manifest texts of the files findings point at (for snippets).
+    pub sources: BTreeMap<String, Arc<str>>,
+}
+
+/// An archive of one volume: what a streaming build checks and renders at a time.
+fn one_volume(prepared: &load::Prepared, v: crate::model::Volume) -> crate::model::Archive {
+    crate::model::Archive {
+        root: prepared.root.clone(),
+        settings: prepared.settings.clone(),
+        volumes: vec![v],
+    }
+}
+
+/// The first pass of a build: every unit loaded, laid out, checked and keyed, one per core,
+/// then dropped, keeping its [`Head`], its findings and (when it has findings) its manifest
+/// texts. Memory stays that of the volumes in flight, whatever the archive's size; the
+/// findings are those `check` gives for the loaded archive (same rules, same order).
+pub fn check_streaming(
+    prepared: &load::Prepared,
+    cache: &Cache,
+    common: &str,
+    mode: Mode,
+) -> Checked {
+    use crate::check::Summary;
+    struct One {
+        head: Option<Head>,
+        load_findings: Vec<Finding>,
+        rule_findings: Vec<Finding>,
+        sources: BTreeMap<String, Arc<str>>,
+        counts: (usize, usize, u64),
+    }
+    let ones: Vec<One> = prepared
+        .units
+        .par_iter()
+        .enumerate()
+        .map(|(unit, u)| {
+            let ul = load::load_unit(prepared, u, cache);
+            let mut one = One {
+                head: None,
+                load_findings: ul.findings,
+                rule_findings: Vec::new(),
+                sources: BTreeMap::new(),
+                counts: (0, 0, 0),
+            };
+            if let Some(v) = ul.volume {
+                let mut a = one_volume(prepared, v);
+                crate::layout_pages_in(&mut a, cache);
+                one.rule_findings = check::rules(&a, mode);
+                let v = &a.volumes[0];
+                one.counts = (v.cases.len(), v.item_count(), v.known_pages() as u64);
+                one.head = Some(Head {
+                    id: v.id.clone(),
+                    dir_rel: v.dir_rel.clone(),
+                    manifest_rel: v.manifest_rel.clone(),
+                    dirs_abs: std::iter::once(v.dir_abs.clone())
+                        .chain(v.cases.iter().map(|c| c.dir_abs.clone()))
+                        .collect(),
+                    case_dirs: v.cases.iter().map(|c| c.dir_rel.clone()).collect(),
+                    unit,
+                    key: cache::volume_key(common, v),
+                });
+            }
+            if !one.load_findings.is_empty() || !one.rule_findings.is_empty() {
+                one.sources = ul.sources;
+            }
+            one
+        })
+        .collect();
+
+    let mut findings = prepared.findings.clone();
+    let mut sources = prepared.sources.clone();
+    let mut order: Vec<usize> = (0..ones.len())
+        .filter(|&i| ones[i].head.is_some())
+        .collect();
+    let head = |i: usize| ones[i].head.as_ref();
+    order.sort_by(|&a, &b| match (head(a), head(b)) {
+        (Some(a), Some(b)) => a.id.cmp(&b.id).then(a.dir_rel.cmp(&b.dir_rel)),
+        _ => std::cmp::Ordering::Equal,
+    });
+    // Volume ids name output folders: they must be unique (as `load::assemble` decides).
+    let mut kept = vec![false; ones.len()];
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for &i in &order {
+        let Some(h) = head(i) else { continue };
+        if let Some(first) = seen.get(h.id.as_str()) {
+            findings.push(load::duplicate_id(&h.id, &h.manifest_rel, first));
+            continue;
+        }
+        seen.insert(&h.id, &h.manifest_rel);
+        kept[i] = true;
+    }
+    let mut counts = Summary::default();
+    let mut heads = Vec::new();
+    let mut folders = prepared.folders.clone();
+    for &i in &order {
+        let Some(h) = head(i).filter(|_| kept[i]) else {
+            continue;
+        };
+        for (d, id) in folders.iter_mut() {
+            if *d == h.dir_rel || h.case_dirs.contains(d) {
+                *id = h.id.clone();
+            }
+        }
+        counts.volumes += 1;
+        counts.cases += ones[i].counts.0;
+        counts.materials += ones[i].counts.1;
+        counts.pages += ones[i].counts.2;
+        heads.push(h.clone());
+    }
+    let mut dirs = folders;
+    for h in &heads {
+        dirs.push((h.dir_rel.clone(), h.id.clone()));
+        for c in &h.case_dirs {
+            dirs.push((c.clone(), h.id.clone()));
+        }
+    }
+    for (i, one) in ones.into_iter().enumerate() {
+        findings.extend(one.load_findings);
+        // A duplicate volume is dropped before the rules run on it, as in `check`.
+        if kept[i] {
+            findings.extend(one.rule_findings);
+        }
+        sources.extend(one.sources);
+    }
+    check::assign_volumes(dirs, &mut findings);
+    check::order(&mut findings);
+    Checked {
+        heads,
+        report: check::report(findings, counts),
+        sources,
+    }
+}
+
+/// The volumes of a streaming build: the prepared archive's units, loaded again one at a
+/// time when a renderer needs them.
+pub struct Streamed<'a> {
+    /// The prepared archive.
+    pub prepared: &'a load::Prepared,
+    /// Its checked volumes, in id order.
+    pub heads: &'a [Head],
+    /// The build's cache (the first pass filled it: reloading hashes nothing again).
+    pub cache: &'a Cache,
+    /// The key every volume shares (see [`cache::common_key`]).
+    pub common: String,
+}
+
+impl Streamed<'_> {
+    /// The volume of `h` as an archive of one volume, laid out, with its manifest texts.
+    /// Its key must still be the one checked: a source changed since is an error, not a
+    /// volume built from files nobody checked.
+    fn reload(
+        &self,
+        h: &Head,
+    ) -> Result<(crate::model::Archive, BTreeMap<String, Arc<str>>), render::RenderError> {
+        let changed = || {
+            render::RenderError::msg(
+                format!(
+                    "{} 在生成过程中被修改；请确认后重新运行 build",
+                    h.manifest_rel
+                ),
+                format!(
+                    "{} changed during the build; check it and run build again",
+                    h.manifest_rel
+                ),
+            )
+        };
+        let unit = self.prepared.units.get(h.unit).ok_or_else(changed)?;
+        let ul = load::load_unit(self.prepared, unit, self.cache);
+        let v = ul.volume.ok_or_else(changed)?;
+        let mut a = one_volume(self.prepared, v);
+        crate::layout_pages_in(&mut a, self.cache);
+        if a.volumes[0].id != h.id || cache::volume_key(&self.common, &a.volumes[0]) != h.key {
+            return Err(changed());
+        }
+        Ok((a, ul.sources))
+    }
+
+    /// The archive as the archive pages see it without its volumes: root and settings.
+    fn common_archive(&self) -> crate::model::Archive {
+        crate::model::Archive {
+            root: self.prepared.root.clone(),
+            settings: self.prepared.settings.clone(),
+            volumes: Vec::new(),
+        }
+    }
+}
+
+impl render::Volumes for Streamed<'_> {
+    fn count(&self) -> usize {
+        self.heads.len()
+    }
+    fn each(&self, f: &mut dyn FnMut(&crate::model::Volume)) -> std::io::Result<()> {
+        for h in self.heads {
+            let (a, _) = self
+                .reload(h)
+                .map_err(|e| std::io::Error::other(e.message.zh.clone()))?;
+            f(&a.volumes[0]);
+        }
+        Ok(())
+    }
 }
 
 /// The archive-wide pages (index, search, register): staged, then renamed one by one (a
 /// rename replaces atomically); volumes no longer in the archive are removed.
 fn render_archive_pages(
-    loaded: &Loaded,
     ctx: &Context,
     renderers: &[Box<dyn render::Renderer>],
     staging: &Path,
     out: &Path,
+    ids: &[String],
 ) -> Result<(Vec<Finding>, Vec<String>), render::RenderError> {
     let arch = staging.join("_archive");
     if arch.exists() {
@@ -698,22 +970,17 @@ fn render_archive_pages(
         findings.extend(r.render_archive(ctx, &arch)?);
     }
     let paths = move_tree(&arch, out)?;
-    write_manifest_of_volumes(out, loaded)?;
+    write_manifest_of_volumes(out, ids)?;
     Ok((findings, paths))
 }
 
 /// A shard removes the volumes it built before that are no longer in the archive.
 fn remove_dropped_shard_volumes(
     out: &Path,
-    loaded: &Loaded,
+    ids: &[String],
     plan: &Plan,
 ) -> Result<(), render::RenderError> {
-    let current: std::collections::BTreeSet<&str> = loaded
-        .archive
-        .volumes
-        .iter()
-        .map(|v| v.id.as_str())
-        .collect();
+    let current: std::collections::BTreeSet<&str> = ids.iter().map(String::as_str).collect();
     for id in plan.cache.volume_ids() {
         if !current.contains(id.as_str()) {
             remove_volume_output(out, &id)?;
@@ -763,19 +1030,14 @@ fn move_tree(from: &Path, to: &Path) -> Result<Vec<String>, render::RenderError>
 
 /// Records which volume folders this tool owns, and removes the ones no longer in the
 /// archive (only those it recorded itself).
-fn write_manifest_of_volumes(out: &Path, loaded: &Loaded) -> Result<(), render::RenderError> {
+fn write_manifest_of_volumes(out: &Path, ids: &[String]) -> Result<(), render::RenderError> {
     let list = out.join(".anjuan-volumes");
     let previous: Vec<String> = std::fs::read_to_string(&list)
         .unwrap_or_default()
         .lines()
         .map(str::to_string)
         .collect();
-    let current: Vec<String> = loaded
-        .archive
-        .volumes
-        .iter()
-        .map(|v| v.id.clone())
-        .collect();
+    let current = ids;
     for p in previous {
         if !current.contains(&p) {
             remove_volume_output(out, &p)?;
@@ -870,7 +1132,7 @@ pub fn run_index(args: IndexArgs, flag: Option<&str>) -> i32 {
     crate::layout_pages_cached(&mut loaded, &cache);
     let report = check::run(&loaded, Mode::Build);
     if report.has_errors() {
-        print_report(&report, &loaded, lang, Format::Text, true);
+        print_report(&report, &loaded.sources, lang, Format::Text, true);
         return 1;
     }
     let missing: Vec<&str> = loaded
@@ -901,6 +1163,7 @@ pub fn run_index(args: IndexArgs, flag: Option<&str>) -> i32 {
     let staging = out.join(format!(".anjuan-staging-{}", tag(None)));
     let ctx = Context {
         archive: &loaded.archive,
+        volumes: &loaded.archive.volumes,
         profiles: &loaded.profiles,
         theme: &theme,
         options: &options,
@@ -910,7 +1173,13 @@ pub fn run_index(args: IndexArgs, flag: Option<&str>) -> i32 {
         .into_iter()
         .filter(|r| options.has(r.name()))
         .collect();
-    let result = render_archive_pages(&loaded, &ctx, &renderers, &staging, &out)
+    let ids: Vec<String> = loaded
+        .archive
+        .volumes
+        .iter()
+        .map(|v| v.id.clone())
+        .collect();
+    let result = render_archive_pages(&ctx, &renderers, &staging, &out, &ids)
         .and_then(|_| {
             std::fs::remove_dir_all(&staging).map_err(|e| io_err("清理临时目录", &staging, e))
         })

@@ -445,7 +445,7 @@ pub fn archive_key(common: &str, volume_keys: &[(String, String)]) -> String {
 /// The part of every volume's key that the whole build shares: tool version, theme files,
 /// options, archive settings and profiles.
 pub fn common_key(
-    archive: &crate::model::Archive,
+    settings: &crate::model::ArchiveSettings,
     profiles: &crate::profile::ProfileSet,
     theme: &crate::theme::Theme,
     options: &crate::render::Options,
@@ -459,14 +459,14 @@ pub fn common_key(
         h.update(bytes);
     }
     h.update(format!("{options:?}").as_bytes());
-    h.update(format!("{:?}", archive.settings).as_bytes());
+    h.update(format!("{settings:?}").as_bytes());
     h.update(format!("{profiles:?}").as_bytes());
     hex::encode(h.finalize())
 }
 
 /// The key a volume is built with: the common key and the volume's whole model, fed
-/// through `Hash` into SHA-256. The model holds every material's SHA-256, page count and
-/// text, the ledgers and the manifests' fields, so any change to what a volume shows changes
+/// through `Hash` into SHA-256. The model holds every material's SHA-256 and page count,
+/// the ledgers and the manifests' fields, so any change to what a volume shows changes
 /// the key.
 pub fn volume_key(common: &str, volume: &crate::model::Volume) -> String {
     use std::hash::Hash;

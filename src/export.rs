@@ -602,6 +602,7 @@ fn write_export(
         };
         let ctx = Context {
             archive: &archive,
+            volumes: &archive.volumes,
             profiles: &loaded.profiles,
             theme: &theme,
             options: &options,

@@ -31,6 +31,11 @@ pub fn layout_pages(loaded: &mut load::Loaded) {
 /// [`layout_pages`] through the incremental-build cache: a text whose bytes (by SHA-256) were
 /// laid out before is not laid out again. Distinct texts are laid out in parallel.
 pub fn layout_pages_cached(loaded: &mut load::Loaded, cache: &cache::Cache) {
+    layout_pages_in(&mut loaded.archive, cache)
+}
+
+/// [`layout_pages_cached`] over an archive (of one volume, in a streaming build).
+pub fn layout_pages_in(archive: &mut model::Archive, cache: &cache::Cache) {
     use rayon::prelude::*;
     use std::collections::BTreeMap;
     let key = |f: &model::MaterialFile| {
@@ -42,7 +47,7 @@ pub fn layout_pages_cached(loaded: &mut load::Loaded, cache: &cache::Cache) {
     };
     let mut todo: BTreeMap<String, (bool, &model::MaterialFile)> = BTreeMap::new();
     let mut counts: BTreeMap<String, u32> = BTreeMap::new();
-    for v in &loaded.archive.volumes {
+    for v in &archive.volumes {
         for c in &v.cases {
             for m in &c.materials {
                 for f in m.files.iter().filter(|f| f.kind.is_typeset()) {
@@ -73,7 +78,7 @@ pub fn layout_pages_cached(loaded: &mut load::Loaded, cache: &cache::Cache) {
         cache.record_pages(&k, n);
         counts.insert(k, n);
     }
-    for v in &mut loaded.archive.volumes {
+    for v in &mut archive.volumes {
         for c in &mut v.cases {
             for m in &mut c.materials {
                 if m.files.iter().any(|f| f.kind.is_typeset()) {

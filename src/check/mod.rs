@@ -5,6 +5,7 @@ mod rules;
 
 use crate::finding::{Finding, Severity};
 use crate::load::Loaded;
+use crate::model::Archive;
 use serde::Serialize;
 
 pub use rules::RULES;
@@ -54,10 +55,51 @@ impl Report {
 /// Runs every rule over the loaded archive, adding the load-stage findings.
 pub fn run(loaded: &Loaded, mode: Mode) -> Report {
     let mut findings = loaded.findings.clone();
-    for rule in RULES {
-        findings.extend((rule.run)(&loaded.archive, mode));
+    findings.extend(rules(&loaded.archive, mode));
+    let mut dirs: Vec<(String, String)> = loaded.folders.clone();
+    for v in &loaded.archive.volumes {
+        dirs.push((v.dir_rel.clone(), v.id.clone()));
+        for c in &v.cases {
+            dirs.push((c.dir_rel.clone(), v.id.clone()));
+        }
     }
-    assign_volumes(loaded, &mut findings);
+    assign_volumes(dirs, &mut findings);
+    order(&mut findings);
+    let archive = &loaded.archive;
+    let counts = Summary {
+        volumes: archive.volumes.len(),
+        cases: archive.volumes.iter().map(|v| v.cases.len()).sum(),
+        materials: archive.volumes.iter().map(|v| v.item_count()).sum(),
+        pages: archive.volumes.iter().map(|v| v.known_pages() as u64).sum(),
+        ..Summary::default()
+    };
+    report(findings, counts)
+}
+
+/// Every rule over the archive's volumes. Each rule looks at one volume at a time, so a
+/// streaming build runs them on an archive of one volume as it loads each.
+pub fn rules(archive: &Archive, mode: Mode) -> Vec<Finding> {
+    RULES.iter().flat_map(|r| (r.run)(archive, mode)).collect()
+}
+
+/// The report of `findings` (put in [`order`] first) with the model's counts in `counts`.
+pub fn report(findings: Vec<Finding>, counts: Summary) -> Report {
+    let summary = Summary {
+        errors: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count(),
+        warnings: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count(),
+        ..counts
+    };
+    Report { findings, summary }
+}
+
+/// Report order: by file, line, column, severity, rule; exact duplicates dropped.
+pub fn order(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
         (
             a.file.as_deref().unwrap_or(""),
@@ -75,33 +117,11 @@ pub fn run(loaded: &Loaded, mode: Mode) -> Report {
             ))
     });
     findings.dedup();
-    let archive = &loaded.archive;
-    let summary = Summary {
-        volumes: archive.volumes.len(),
-        cases: archive.volumes.iter().map(|v| v.cases.len()).sum(),
-        materials: archive.volumes.iter().map(|v| v.item_count()).sum(),
-        pages: archive.volumes.iter().map(|v| v.known_pages() as u64).sum(),
-        errors: findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count(),
-        warnings: findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .count(),
-    };
-    Report { findings, summary }
 }
 
-/// Gives each finding the id of the volume whose folder holds its file.
-fn assign_volumes(loaded: &Loaded, findings: &mut [Finding]) {
-    let mut dirs: Vec<(String, String)> = loaded.folders.clone();
-    for v in &loaded.archive.volumes {
-        dirs.push((v.dir_rel.clone(), v.id.clone()));
-        for c in &v.cases {
-            dirs.push((c.dir_rel.clone(), v.id.clone()));
-        }
-    }
+/// Gives each finding without one the id of the volume whose folder holds its file; `dirs`
+/// are (folder relative to the root, volume id).
+pub fn assign_volumes(mut dirs: Vec<(String, String)>, findings: &mut [Finding]) {
     // Longest folder first, so a case inside a combined volume wins over the volume.
     dirs.sort_by_key(|(d, _)| std::cmp::Reverse(d.len()));
     for f in findings.iter_mut() {

@@ -196,11 +196,19 @@ pub fn fatal(lang: Lang, msg: &Text) -> i32 {
 
 /// Resolves the message language: the flag, else archive.yaml, else Chinese.
 pub fn resolve_lang(flag: Option<&str>, loaded: Option<&load::Loaded>) -> Lang {
+    resolve_lang_in(flag, loaded.map(|l| &l.archive.settings))
+}
+
+/// [`resolve_lang`] from the archive settings alone (a streaming build has no model).
+pub fn resolve_lang_in(
+    flag: Option<&str>,
+    settings: Option<&crate::model::ArchiveSettings>,
+) -> Lang {
     if let Some(l) = flag.and_then(Lang::parse) {
         return l;
     }
-    loaded
-        .and_then(|l| l.archive.settings.language.as_deref())
+    settings
+        .and_then(|s| s.language.as_deref())
         .and_then(Lang::parse)
         .unwrap_or_default()
 }

@@ -552,14 +552,13 @@ pub fn load_unit(p: &Prepared, unit: &Unit, cache: &crate::cache::Cache) -> Unit
 }
 
 /// The error for a volume whose id another volume (first in id and folder order) has.
-pub fn duplicate_id(v: &Volume, first_manifest: &str) -> Finding {
+pub fn duplicate_id(id: &str, manifest_rel: &str, first_manifest: &str) -> Finding {
     Finding::error(
         "schema",
         t!(
-            format!("案卷编号“{}”与 {} 重复，两卷的输出会互相覆盖", v.id, first_manifest),
+            format!("案卷编号“{id}”与 {first_manifest} 重复，两卷的输出会互相覆盖"),
             format!(
-                "volume id “{}” is also used by {}; their outputs would collide",
-                v.id, first_manifest
+                "volume id “{id}” is also used by {first_manifest}; their outputs would collide"
             )
         ),
         t!(
@@ -567,8 +566,8 @@ pub fn duplicate_id(v: &Volume, first_manifest: &str) -> Finding {
             "give one of them a different `id`"
         ),
     )
-    .at(v.manifest_rel.clone(), Pos { line: 1, column: 1 })
-    .in_volume(v.id.clone())
+    .at(manifest_rel, Pos { line: 1, column: 1 })
+    .in_volume(id)
 }
 
 /// The loaded units as one model: volumes in id order, ids unique, folders named by the
@@ -595,7 +594,7 @@ pub fn assemble(p: Prepared, loads: Vec<UnitLoad>) -> Loaded {
     let mut unique = Vec::new();
     for v in volumes {
         if let Some(first) = seen.get(&v.id) {
-            findings.push(duplicate_id(&v, first));
+            findings.push(duplicate_id(&v.id, &v.manifest_rel, first));
             continue;
         }
         seen.insert(v.id.clone(), v.manifest_rel.clone());

@@ -243,7 +243,7 @@ pub const UNSEALED: &[&str] = &["ledger.html", "ledger.pdf"];
 /// manifests and ledgers (and, when no HTML dossier was built, its original materials) under
 /// `data/source/`, with folders relative to the volume folder.
 pub fn seal_volume(
-    loaded: &crate::load::Loaded,
+    archive: &crate::model::Archive,
     volume: &crate::model::Volume,
     rendered: &Path,
     zip: &Path,
@@ -253,7 +253,7 @@ pub fn seal_volume(
         .into_iter()
         .filter(|e| !UNSEALED.contains(&e.path.as_str()))
         .collect();
-    let root = &loaded.archive.root;
+    let root = &archive.root;
     let vol_rel = |rel: &str| -> String {
         if volume.dir_rel.is_empty() {
             rel.to_string()
@@ -284,7 +284,7 @@ pub fn seal_volume(
             source: root.join(&rel),
         });
     }
-    let s = &loaded.archive.settings;
+    let s = &archive.settings;
     let case = volume.main_case();
     let date = volume
         .archive

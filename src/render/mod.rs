@@ -38,8 +38,11 @@ impl Options {
 
 /// Everything a renderer may read.
 pub struct Context<'a> {
-    /// The checked archive.
+    /// The checked archive: its root and settings, and its volumes when it is loaded whole
+    /// (a streaming build renders each volume with an archive of that volume alone).
     pub archive: &'a Archive,
+    /// Every volume, for the archive pages.
+    pub volumes: &'a dyn Volumes,
     /// Profiles in force.
     pub profiles: &'a ProfileSet,
     /// Theme files after overrides.
@@ -49,6 +52,26 @@ pub struct Context<'a> {
     /// SHA-256 of each sealed volume's package manifest (`manifest-sha256.txt`), by volume
     /// id, filled as packages are written (before the ledger forms are drawn).
     pub seals: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+}
+
+/// The archive's volumes as the archive pages see them: one at a time, in id order. A
+/// loaded archive lends its list; a streaming build loads each volume again when its turn
+/// comes, so the whole model is never in memory at once.
+pub trait Volumes: Sync {
+    /// How many volumes there are.
+    fn count(&self) -> usize;
+    /// Calls `f` with each volume, in id order; fails when a volume cannot be loaded again.
+    fn each(&self, f: &mut dyn FnMut(&Volume)) -> std::io::Result<()>;
+}
+
+impl Volumes for Vec<Volume> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn each(&self, f: &mut dyn FnMut(&Volume)) -> std::io::Result<()> {
+        self.iter().for_each(f);
+        Ok(())
+    }
 }
 
 impl Context<'_> {

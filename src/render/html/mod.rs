@@ -57,7 +57,8 @@ impl Renderer for HtmlRenderer {
         let tera = templates(ctx.theme)?;
         write_assets(ctx.theme, &out.join("assets"))?;
         let site = site(ctx, "");
-        let page = archive_page(ctx, site.clone());
+        let page = archive_page(ctx, site.clone())
+            .map_err(|e| crate::render::RenderError::io("读取案卷", &ctx.archive.root, e))?;
         write_file(
             &out.join("index.html"),
             render(&tera, "archive.html", &page)?.as_bytes(),
@@ -74,7 +75,7 @@ impl Renderer for HtmlRenderer {
         let page = SearchPage {
             site,
             entries,
-            volumes: ctx.archive.volumes.len(),
+            volumes: ctx.volumes.count(),
         };
         write_file(
             &out.join("search.html"),
@@ -448,13 +449,10 @@ fn volume_row(ctx: &Context, v: &Volume) -> VolumeRow {
     }
 }
 
-fn archive_page(ctx: &Context, site: Site) -> ArchivePage {
-    let volumes: Vec<VolumeRow> = ctx
-        .archive
-        .volumes
-        .iter()
-        .map(|v| volume_row(ctx, v))
-        .collect();
+fn archive_page(ctx: &Context, site: Site) -> std::io::Result<ArchivePage> {
+    let mut volumes: Vec<VolumeRow> = Vec::with_capacity(ctx.volumes.count());
+    ctx.volumes
+        .each(&mut |v| volumes.push(volume_row(ctx, v)))?;
     let distinct = |f: fn(&VolumeRow) -> &String| -> Vec<String> {
         volumes
             .iter()
@@ -471,14 +469,14 @@ fn archive_page(ctx: &Context, site: Site) -> ArchivePage {
         items: volumes.iter().map(|v| v.items).sum(),
         pages: volumes.iter().map(|v| v.pages).sum(),
     };
-    ArchivePage {
+    Ok(ArchivePage {
         kinds: distinct(|v| &v.kind),
         years: distinct(|v| &v.year),
         statuses: distinct(|v| &v.status),
         volumes,
         totals,
         site,
-    }
+    })
 }
 
 fn volume_page(ctx: &Context, v: &Volume, layout: &Layout, site: Site) -> VolumePage {

@@ -60,15 +60,27 @@ pub fn write_script(
 ) -> std::io::Result<usize> {
     let mut n = 0;
     w.write_all(SCRIPT_HEAD.as_bytes())?;
-    for v in &ctx.archive.volumes {
+    let mut failed = None;
+    let each = ctx.volumes.each(&mut |v| {
+        if failed.is_some() {
+            return;
+        }
         for e in volume_entries(v, &layout_of(v)) {
-            if n > 0 {
-                w.write_all(b",")?;
+            let sep: &[u8] = if n > 0 { b"," } else { b"" };
+            if let Err(e) = w
+                .write_all(sep)
+                .and_then(|_| w.write_all(safe_json(&e).as_bytes()))
+            {
+                failed = Some(e);
+                return;
             }
-            w.write_all(safe_json(&e).as_bytes())?;
             n += 1;
         }
+    });
+    if let Some(e) = failed {
+        return Err(e);
     }
+    each?;
     w.write_all(SCRIPT_TAIL.as_bytes())?;
     Ok(n)
 }

@@ -80,14 +80,15 @@ impl Renderer for LedgerRenderer {
     }
 
     fn render_archive(&self, ctx: &Context, out: &Path) -> Rendered {
-        let rows = register::rows(ctx.archive);
+        let rows = register::rows(ctx.archive, ctx.volumes)
+            .map_err(|e| RenderError::io("读取案卷", &ctx.archive.root, e))?;
         let mut c = tera::Context::new();
         c.insert("rows", &rows);
         c.insert("columns", register::COLUMNS);
         c.insert("css", theme_text(ctx, REGISTER_CSS)?);
         c.insert("fonds", &ctx.archive.settings.fonds);
         c.insert("fonds_name", &ctx.archive.settings.fonds_name);
-        c.insert("volume_count", &ctx.archive.volumes.len());
+        c.insert("volume_count", &ctx.volumes.count());
         write_file(
             &out.join("ledger-register.html"),
             render_template(ctx, REGISTER_TEMPLATE, &c)?.as_bytes(),

@@ -91,17 +91,17 @@ fn row(a: &Archive, v: &Volume, n: usize, e: &LedgerEntry, file: &str) -> Row {
 }
 
 /// Every entry of the archive, by 查阅时间 (then volume and order).
-pub fn rows(a: &Archive) -> Vec<Row> {
+pub fn rows(a: &Archive, volumes: &dyn crate::render::Volumes) -> std::io::Result<Vec<Row>> {
     let mut out: Vec<(Option<chrono::DateTime<chrono::FixedOffset>>, Row)> = Vec::new();
-    for v in &a.volumes {
+    volumes.each(&mut |v| {
         // 序号 as on the volume's form.
         for (n, (l, e)) in super::form::entries(v).into_iter().enumerate() {
             out.push((e.at, row(a, v, n + 1, e, &l.rel)));
         }
-    }
+    })?;
     // Stable: equal times keep volume order and file order.
     out.sort_by_key(|(t, _)| *t);
-    out.into_iter().map(|(_, r)| r).collect()
+    Ok(out.into_iter().map(|(_, r)| r).collect())
 }
 
 /// One CSV field (RFC 4180). Text that a spreadsheet would run as a formula (`=`, `+`, `@`,

@@ -941,11 +941,14 @@ impl render::Volumes for Streamed<'_> {
         self.heads.len()
     }
     fn each(&self, f: &mut dyn FnMut(&crate::model::Volume)) -> std::io::Result<()> {
-        for h in self.heads {
-            let (a, _) = self
-                .reload(h)
-                .map_err(|e| std::io::Error::other(e.message.zh.clone()))?;
-            f(&a.volumes[0]);
+        // A few volumes per core are loaded at once, then handed over in order.
+        let window = 4 * rayon::current_num_threads().max(1);
+        for chunk in self.heads.chunks(window) {
+            let loaded: Vec<_> = chunk.par_iter().map(|h| self.reload(h)).collect();
+            for l in loaded {
+                let (a, _) = l.map_err(|e| std::io::Error::other(e.message.zh.clone()))?;
+                f(&a.volumes[0]);
+            }
         }
         Ok(())
     }

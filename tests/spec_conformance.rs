@@ -285,3 +285,75 @@ fn each_defect_gives_its_rule_at_its_file_and_line() {
     }
     assert!(bad.is_empty(), "\n{}", bad.join("\n"));
 }
+
+/// `build` checks volume by volume as it streams through the archive (it never holds the
+/// whole model); its findings must be exactly those of `check` on the loaded archive, but
+/// for `not-closed`, which a build raises to an error. Also the counts of the summary.
+#[test]
+fn build_finds_what_check_finds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut roots: Vec<PathBuf> = Vec::new();
+    for group in ["valid", "invalid"] {
+        for e in std::fs::read_dir(spec_dir().join(group)).unwrap() {
+            roots.push(e.unwrap().path());
+        }
+    }
+    for dir in ["tests/cases/invalid", "tests/cases/valid"] {
+        for e in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)).unwrap() {
+            roots.push(e.unwrap().path());
+        }
+    }
+    roots.sort();
+    assert!(roots.len() > 60, "{}", roots.len());
+    let json_of = |args: &[&str], root: &Path, out: Option<&Path>| -> Value {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_anjuan"));
+        c.args(args)
+            .arg(root)
+            .args(["--format", "json", "--lang", "en"]);
+        if let Some(o) = out {
+            c.arg("-o").arg(o);
+        }
+        let o = c.output().expect("run anjuan");
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!(
+                "{}: {args:?} printed no JSON ({e}):\n{stdout}\n{}",
+                root.display(),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        })
+    };
+    let mut compared = 0;
+    for (i, root) in roots.iter().enumerate() {
+        if !root.is_dir() {
+            continue;
+        }
+        let checked = json_of(&["check"], root, None);
+        let out = tmp.path().join(format!("out-{i}"));
+        let built = json_of(&["build", "--only", "html"], root, Some(&out));
+        let mut want: Vec<Value> = findings(&checked).clone();
+        for f in &mut want {
+            if f["rule"] == "not-closed" {
+                f["severity"] = Value::from("error");
+            }
+        }
+        assert_eq!(
+            &want,
+            findings(&built),
+            "{}: build and check disagree\ncheck:\n{}\nbuild:\n{}",
+            root.display(),
+            show(&checked),
+            show(&built)
+        );
+        for k in ["volumes", "cases", "materials", "pages"] {
+            assert_eq!(
+                checked["summary"][k],
+                built["summary"][k],
+                "{}: summary {k}",
+                root.display()
+            );
+        }
+        compared += 1;
+    }
+    assert!(compared > 60);
+}

@@ -195,6 +195,14 @@ impl Cache {
     pub fn file_sha256(&self, abs: &Path, stamp: &Stamp) -> Option<String> {
         self.path.as_ref()?;
         let key = abs.to_string_lossy();
+        // Made by this run (a streaming build loads each volume twice)?
+        let mine = self.with_used(|u| match u.files.get(key.as_ref()) {
+            Some((st, sha)) if st == stamp => Some(sha.clone()),
+            _ => None,
+        });
+        if mine.is_some() {
+            return mine;
+        }
         let sha = self.with(|s| match s.files.get(key.as_ref()) {
             Some((st, sha)) if st == stamp => Some(sha.clone()),
             _ => None,
@@ -215,6 +223,9 @@ impl Cache {
     /// A page count cached under a content key (`pdf:<sha>`, `md:<sha>`, …).
     pub fn pages(&self, key: &str) -> Option<u32> {
         self.path.as_ref()?;
+        if let Some(n) = self.with_used(|u| u.pages.get(key).copied()) {
+            return Some(n);
+        }
         let n = self.with(|s| s.pages.get(key).copied())?;
         self.record_pages(key, n);
         Some(n)
@@ -231,6 +242,9 @@ impl Cache {
     /// What examining bytes with this content key found before.
     pub fn examined(&self, key: &str) -> Option<Examined> {
         self.path.as_ref()?;
+        if let Some(e) = self.with_used(|u| u.examined.get(key).copied()) {
+            return Some(e);
+        }
         let e = self.with(|s| s.examined.get(key).copied())?;
         self.record_examined(key, e);
         Some(e)

@@ -1,6 +1,11 @@
 //! `anjuan build`: check, then render every volume into a staging folder and make each
 //! result appear atomically in OUT (rename), so an interrupted build leaves either the
 //! previous complete output or none, and the source tree is never touched.
+//!
+//! It streams through the archive: [`check_streaming`] loads, lays out, checks and keys one
+//! volume per core and drops it (keeping a [`Head`]); only if nothing is an error,
+//! [`write_outputs_planned`] loads each volume to rebuild again ([`Streamed`]), renders it and
+//! drops it. Memory is that of the volumes in flight, not of the archive.
 
 use crate::cache::{self, Cache};
 use crate::check::{self, Mode};

@@ -825,38 +825,31 @@ pub fn check_streaming(
 
     let mut findings = prepared.findings.clone();
     let mut sources = prepared.sources.clone();
-    let mut order: Vec<usize> = (0..ones.len())
+    // Ids unique and folders named exactly as `load::assemble` does.
+    let with_head: Vec<usize> = (0..ones.len())
         .filter(|&i| ones[i].head.is_some())
         .collect();
-    let head = |i: usize| ones[i].head.as_ref();
-    order.sort_by(|&a, &b| match (head(a), head(b)) {
-        (Some(a), Some(b)) => a.id.cmp(&b.id).then(a.dir_rel.cmp(&b.dir_rel)),
-        _ => std::cmp::Ordering::Equal,
-    });
-    // Volume ids name output folders: they must be unique (as `load::assemble` decides).
+    let refs: Vec<load::VolumeRef> = with_head
+        .iter()
+        .filter_map(|&i| ones[i].head.as_ref())
+        .map(|h| load::VolumeRef {
+            id: &h.id,
+            dir_rel: &h.dir_rel,
+            manifest_rel: &h.manifest_rel,
+            case_dirs: h.case_dirs.iter().map(String::as_str).collect(),
+        })
+        .collect();
     let mut kept = vec![false; ones.len()];
-    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-    for &i in &order {
-        let Some(h) = head(i) else { continue };
-        if let Some(first) = seen.get(h.id.as_str()) {
-            findings.push(load::duplicate_id(&h.id, &h.manifest_rel, first));
-            continue;
-        }
-        seen.insert(&h.id, &h.manifest_rel);
-        kept[i] = true;
-    }
     let mut counts = Summary::default();
     let mut heads = Vec::new();
     let mut folders = prepared.folders.clone();
-    for &i in &order {
-        let Some(h) = head(i).filter(|_| kept[i]) else {
+    for r in load::unique_ids(&refs, &mut findings) {
+        let i = with_head[r];
+        let Some(h) = ones[i].head.as_ref() else {
             continue;
         };
-        for (d, id) in folders.iter_mut() {
-            if *d == h.dir_rel || h.case_dirs.contains(d) {
-                *id = h.id.clone();
-            }
-        }
+        kept[i] = true;
+        load::name_folders(&mut folders, &refs[r]);
         counts.volumes += 1;
         counts.cases += ones[i].counts.0;
         counts.materials += ones[i].counts.1;

@@ -558,3 +558,48 @@ fn build_prints_the_warnings_of_its_check_unless_quiet() {
     let quiet = run(&["--quiet"]);
     assert!(!quiet.contains("date-order"), "{quiet}");
 }
+
+/// Two volumes with one id would write into one output folder: the second (in id, folder
+/// order) is a `schema` error at its manifest naming the first, in `check` and in `build`
+/// (which finds it while streaming through the volumes), and the build writes nothing.
+#[test]
+fn two_volumes_with_one_id_are_an_error_naming_the_first() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("archive");
+    copy_dir(&cases().join("valid/basic"), &root);
+    copy_dir(&root.join("处罚/T-0001"), &root.join("处罚/T-0002"));
+    let (code, v) = check_json(&root, &[]);
+    assert_eq!(code, 1, "{v}");
+    let dup: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "schema")
+        .collect();
+    assert_eq!(dup.len(), 1, "{v}");
+    assert_eq!(dup[0]["file"], "处罚/T-0002/case.yaml");
+    assert_eq!(dup[0]["line"], 1);
+    assert!(
+        dup[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("处罚/T-0001/case.yaml"),
+        "{}",
+        dup[0]
+    );
+    assert_eq!(v["summary"]["volumes"], 1, "{v}");
+
+    let out = t.path().join("out");
+    let b = bin()
+        .arg("build")
+        .arg(&root)
+        .arg("-o")
+        .arg(&out)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(b.status.code(), Some(1));
+    let built: serde_json::Value = serde_json::from_slice(&b.stdout).unwrap();
+    assert_eq!(findings(&built), findings(&v));
+    assert!(!out.join("T-0001").exists(), "a build with errors wrote a volume");
+}

@@ -570,6 +570,60 @@ pub fn duplicate_id(id: &str, manifest_rel: &str, first_manifest: &str) -> Findi
     .in_volume(id)
 }
 
+/// A volume as [`unique_ids`] and [`name_folders`] see it: id, folder, manifest, case folders.
+pub struct VolumeRef<'a> {
+    /// Output id.
+    pub id: &'a str,
+    /// The volume's folder (relative).
+    pub dir_rel: &'a str,
+    /// Its manifest (relative).
+    pub manifest_rel: &'a str,
+    /// Its cases' folders (relative).
+    pub case_dirs: Vec<&'a str>,
+}
+
+impl<'a> VolumeRef<'a> {
+    /// The reference of a loaded volume.
+    pub fn of(v: &'a Volume) -> VolumeRef<'a> {
+        VolumeRef {
+            id: &v.id,
+            dir_rel: &v.dir_rel,
+            manifest_rel: &v.manifest_rel,
+            case_dirs: v.cases.iter().map(|c| c.dir_rel.as_str()).collect(),
+        }
+    }
+}
+
+/// Volume ids name output folders, so they must be unique: in (id, folder) order the first
+/// volume of an id keeps it, every other one is a `schema` error and is dropped. Returns the
+/// indices kept, in that order.
+pub fn unique_ids(vols: &[VolumeRef], findings: &mut Vec<Finding>) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..vols.len()).collect();
+    order.sort_by(|&a, &b| (vols[a].id, vols[a].dir_rel).cmp(&(vols[b].id, vols[b].dir_rel)));
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(order.len());
+    for i in order {
+        let v = &vols[i];
+        if let Some(first) = seen.get(v.id) {
+            findings.push(duplicate_id(v.id, v.manifest_rel, first));
+            continue;
+        }
+        seen.insert(v.id, v.manifest_rel);
+        kept.push(i);
+    }
+    kept
+}
+
+/// Names each discovered folder by the volume that holds it (the volume's folder or one of
+/// its cases'), for findings about files whose manifest could not be read.
+pub fn name_folders(folders: &mut [(String, String)], v: &VolumeRef) {
+    for (d, id) in folders.iter_mut() {
+        if d == v.dir_rel || v.case_dirs.contains(&d.as_str()) {
+            *id = v.id.to_string();
+        }
+    }
+}
+
 /// The loaded units as one model: volumes in id order, ids unique, folders named by the
 /// volumes that hold them.
 pub fn assemble(p: Prepared, loads: Vec<UnitLoad>) -> Loaded {
@@ -588,25 +642,14 @@ pub fn assemble(p: Prepared, loads: Vec<UnitLoad>) -> Loaded {
         sources.extend(l.sources);
         volumes.extend(l.volume);
     }
-    // Volume ids name output folders: they must be unique.
-    volumes.sort_by(|a, b| a.id.cmp(&b.id).then(a.dir_rel.cmp(&b.dir_rel)));
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    let mut unique = Vec::new();
-    for v in volumes {
-        if let Some(first) = seen.get(&v.id) {
-            findings.push(duplicate_id(&v.id, &v.manifest_rel, first));
-            continue;
-        }
-        seen.insert(v.id.clone(), v.manifest_rel.clone());
-        unique.push(v);
+    let refs: Vec<VolumeRef> = volumes.iter().map(VolumeRef::of).collect();
+    let kept = unique_ids(&refs, &mut findings);
+    for &i in &kept {
+        name_folders(&mut folders, &refs[i]);
     }
-    for v in &unique {
-        for (d, id) in folders.iter_mut() {
-            if *d == v.dir_rel || v.cases.iter().any(|c| c.dir_rel == *d) {
-                *id = v.id.clone();
-            }
-        }
-    }
+    drop(refs);
+    let mut slots: Vec<Option<Volume>> = volumes.into_iter().map(Some).collect();
+    let unique: Vec<Volume> = kept.iter().filter_map(|&i| slots[i].take()).collect();
     Loaded {
         archive: Archive {
             root,

@@ -601,5 +601,8 @@ fn two_volumes_with_one_id_are_an_error_naming_the_first() {
     assert_eq!(b.status.code(), Some(1));
     let built: serde_json::Value = serde_json::from_slice(&b.stdout).unwrap();
     assert_eq!(findings(&built), findings(&v));
-    assert!(!out.join("T-0001").exists(), "a build with errors wrote a volume");
+    assert!(
+        !out.join("T-0001").exists(),
+        "a build with errors wrote a volume"
+    );
 }

@@ -350,7 +350,6 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
         cache: &cache,
         shard: args.shard,
         progress: Progress::new(selected, lang, args.quiet),
-        keep_warnings: !args.quiet,
     };
     let streamed = Streamed {
         prepared: &prepared,
@@ -425,8 +424,6 @@ pub struct Plan<'a> {
     pub shard: Option<(u32, u32)>,
     /// Progress display.
     pub progress: Progress,
-    /// Whether the renderers' warnings are kept to be shown (not with `--quiet`).
-    pub keep_warnings: bool,
 }
 
 /// What a build did.
@@ -659,13 +656,12 @@ pub fn write_outputs_planned(
             );
             rebuilt.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             plan.progress.volume_done(&v.id, true);
-            // Warnings --quiet will not show are not kept (a thousand volumes' worth of them
-            // grew the build's memory), and of the manifest texts only those a finding's
-            // snippet quotes.
-            if !plan.keep_warnings {
-                findings.retain(Finding::is_error);
-            }
-            let sources = quoted(sources, &findings);
+            // A warning's snippet needs its manifest's text.
+            let sources = if findings.is_empty() {
+                BTreeMap::new()
+            } else {
+                sources
+            };
             Ok((findings, sources))
         })
         .collect();
@@ -762,20 +758,6 @@ pub struct Checked {
     pub sources: BTreeMap<String, Arc<str>>,
 }
 
-/// The texts of `sources` that a finding quotes (a snippet needs its file and a line).
-fn quoted<'a>(
-    mut sources: BTreeMap<String, Arc<str>>,
-    findings: impl IntoIterator<Item = &'a Finding>,
-) -> BTreeMap<String, Arc<str>> {
-    let wanted: std::collections::BTreeSet<&str> = findings
-        .into_iter()
-        .filter(|f| f.line > 0)
-        .filter_map(|f| f.file.as_deref())
-        .collect();
-    sources.retain(|k, _| wanted.contains(k.as_str()));
-    sources
-}
-
 /// An archive of one volume: what a streaming build checks and renders at a time.
 fn one_volume(prepared: &load::Prepared, v: crate::model::Volume) -> crate::model::Archive {
     crate::model::Archive {
@@ -834,10 +816,9 @@ pub fn check_streaming(
                     key: cache::volume_key(common, v),
                 });
             }
-            one.sources = quoted(
-                ul.sources,
-                one.load_findings.iter().chain(&one.rule_findings),
-            );
+            if !one.load_findings.is_empty() || !one.rule_findings.is_empty() {
+                one.sources = ul.sources;
+            }
             one
         })
         .collect();
@@ -892,17 +873,6 @@ pub fn check_streaming(
     }
     check::assign_volumes(dirs, &mut findings);
     check::order(&mut findings);
-    // A finding raised after its unit was dropped (a duplicate id) quotes its file read again.
-    for f in findings.iter().filter(|f| f.line > 0) {
-        let Some(file) = f.file.as_deref() else {
-            continue;
-        };
-        if !sources.contains_key(file) {
-            if let Ok(text) = std::fs::read_to_string(prepared.root.join(file)) {
-                sources.insert(file.to_string(), Arc::from(text.as_str()));
-            }
-        }
-    }
     Checked {
         heads,
         report: check::report(findings, counts),

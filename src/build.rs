@@ -873,6 +873,17 @@ pub fn check_streaming(
     }
     check::assign_volumes(dirs, &mut findings);
     check::order(&mut findings);
+    // A finding raised after its unit was dropped (a duplicate id) quotes its file read again.
+    for f in findings.iter().filter(|f| f.line > 0) {
+        let Some(file) = f.file.as_deref() else {
+            continue;
+        };
+        if !sources.contains_key(file) {
+            if let Ok(text) = std::fs::read_to_string(prepared.root.join(file)) {
+                sources.insert(file.to_string(), Arc::from(text.as_str()));
+            }
+        }
+    }
     Checked {
         heads,
         report: check::report(findings, counts),

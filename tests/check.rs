@@ -605,4 +605,14 @@ fn two_volumes_with_one_id_are_an_error_naming_the_first() {
         !out.join("T-0001").exists(),
         "a build with errors wrote a volume"
     );
+    // The text report quotes the second manifest's first line, as check's does.
+    let text = bin()
+        .arg("build")
+        .arg(&root)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&text.stderr);
+    assert!(stderr.contains("1 | case:"), "{stderr}");
 }

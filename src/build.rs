@@ -569,10 +569,7 @@ pub fn write_outputs_planned(
     }
     let staging = out.join(format!(".anjuan-staging-{}", tag(plan.shard)));
     std::fs::create_dir_all(&staging).map_err(|e| io_err("创建临时目录", &staging, e))?;
-    let renderers: Vec<Box<dyn render::Renderer>> = render::all()
-        .into_iter()
-        .filter(|r| options.has(r.name()))
-        .collect();
+    let renderers = render::enabled(options);
     // The ledger forms are not part of the sealed volume (they record who saw it, and carry
     // the package's digest), so they are drawn after sealing.
     let (after_seal, before_seal): (Vec<_>, Vec<_>) =
@@ -826,13 +823,14 @@ pub fn check_streaming(
     let mut findings = prepared.findings.clone();
     let mut sources = prepared.sources.clone();
     // Ids unique and folders named exactly as `load::assemble` does.
-    let with_head: Vec<usize> = (0..ones.len())
-        .filter(|&i| ones[i].head.is_some())
+    let with_head: Vec<(usize, &Head)> = ones
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| o.head.as_ref().map(|h| (i, h)))
         .collect();
     let refs: Vec<load::VolumeRef> = with_head
         .iter()
-        .filter_map(|&i| ones[i].head.as_ref())
-        .map(|h| load::VolumeRef {
+        .map(|&(_, h)| load::VolumeRef {
             id: &h.id,
             dir_rel: &h.dir_rel,
             manifest_rel: &h.manifest_rel,
@@ -844,10 +842,7 @@ pub fn check_streaming(
     let mut heads = Vec::new();
     let mut folders = prepared.folders.clone();
     for r in load::unique_ids(&refs, &mut findings) {
-        let i = with_head[r];
-        let Some(h) = ones[i].head.as_ref() else {
-            continue;
-        };
+        let (i, h) = with_head[r];
         kept[i] = true;
         load::name_folders(&mut folders, &refs[r]);
         counts.volumes += 1;
@@ -955,7 +950,9 @@ impl render::Volumes for Streamed<'_> {
         for chunk in self.heads.chunks(window) {
             let loaded: Vec<_> = chunk.par_iter().map(|h| self.reload(h)).collect();
             for l in loaded {
-                let (a, _) = l.map_err(|e| std::io::Error::other(e.message.zh.clone()))?;
+                let (a, _) = l.map_err(|e| {
+                    std::io::Error::other(format!("{} / {}", e.message.zh, e.message.en))
+                })?;
                 f(&a.volumes[0]);
             }
         }
@@ -1181,10 +1178,7 @@ pub fn run_index(args: IndexArgs, flag: Option<&str>) -> i32 {
         options: &options,
         seals: Default::default(),
     };
-    let renderers: Vec<Box<dyn render::Renderer>> = render::all()
-        .into_iter()
-        .filter(|r| options.has(r.name()))
-        .collect();
+    let renderers = render::enabled(&options);
     let ids: Vec<String> = loaded
         .archive
         .volumes

@@ -191,24 +191,35 @@ impl Cache {
         f(&mut g)
     }
 
+    /// What this run recorded (a streaming build loads each volume twice), else what the
+    /// last run saved, which is then recorded as used.
+    fn recall<V>(
+        &self,
+        mine: impl FnOnce(&mut Used) -> Option<V>,
+        saved: impl FnOnce(&mut State) -> Option<V>,
+        record: impl FnOnce(&V),
+    ) -> Option<V> {
+        self.path.as_ref()?;
+        if let Some(v) = self.with_used(mine) {
+            return Some(v);
+        }
+        let v = self.with(saved)?;
+        record(&v);
+        Some(v)
+    }
+
     /// The SHA-256 of `abs` if the cache knows its bytes from an identical stamp.
     pub fn file_sha256(&self, abs: &Path, stamp: &Stamp) -> Option<String> {
-        self.path.as_ref()?;
         let key = abs.to_string_lossy();
-        // Made by this run (a streaming build loads each volume twice)?
-        let mine = self.with_used(|u| match u.files.get(key.as_ref()) {
+        let same = |files: &BTreeMap<String, (Stamp, String)>| match files.get(key.as_ref()) {
             Some((st, sha)) if st == stamp => Some(sha.clone()),
             _ => None,
-        });
-        if mine.is_some() {
-            return mine;
-        }
-        let sha = self.with(|s| match s.files.get(key.as_ref()) {
-            Some((st, sha)) if st == stamp => Some(sha.clone()),
-            _ => None,
-        })?;
-        self.record_file(abs, stamp.clone(), &sha);
-        Some(sha)
+        };
+        self.recall(
+            |u| same(&u.files),
+            |s| same(&s.files),
+            |sha| self.record_file(abs, stamp.clone(), sha),
+        )
     }
 
     /// Records a file's SHA-256 under its stamp.
@@ -222,13 +233,11 @@ impl Cache {
 
     /// A page count cached under a content key (`pdf:<sha>`, `md:<sha>`, …).
     pub fn pages(&self, key: &str) -> Option<u32> {
-        self.path.as_ref()?;
-        if let Some(n) = self.with_used(|u| u.pages.get(key).copied()) {
-            return Some(n);
-        }
-        let n = self.with(|s| s.pages.get(key).copied())?;
-        self.record_pages(key, n);
-        Some(n)
+        self.recall(
+            |u| u.pages.get(key).copied(),
+            |s| s.pages.get(key).copied(),
+            |&n| self.record_pages(key, n),
+        )
     }
 
     /// Records a page count under a content key.
@@ -241,13 +250,11 @@ impl Cache {
 
     /// What examining bytes with this content key found before.
     pub fn examined(&self, key: &str) -> Option<Examined> {
-        self.path.as_ref()?;
-        if let Some(e) = self.with_used(|u| u.examined.get(key).copied()) {
-            return Some(e);
-        }
-        let e = self.with(|s| s.examined.get(key).copied())?;
-        self.record_examined(key, e);
-        Some(e)
+        self.recall(
+            |u| u.examined.get(key).copied(),
+            |s| s.examined.get(key).copied(),
+            |&e| self.record_examined(key, e),
+        )
     }
 
     /// Records what examining bytes with this content key found.
@@ -293,11 +300,6 @@ impl Cache {
             return false;
         };
         st.key == key && outputs_digest(out, id).as_deref() == Some(st.outputs.as_str())
-    }
-
-    /// The recorded state of a volume, if any.
-    pub fn volume(&self, id: &str) -> Option<VolumeState> {
-        self.with(|s| s.volumes.get(id).cloned())
     }
 
     /// The ids of every volume recorded.

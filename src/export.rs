@@ -608,7 +608,7 @@ fn write_export(
             options: &options,
             seals: Default::default(),
         };
-        for r in render::all().into_iter().filter(|r| options.has(r.name())) {
+        for r in render::enabled(&options) {
             r.render_volume(&ctx, part, &data.join(&part.id))?;
             r.render_archive(&ctx, &data)?;
         }

@@ -140,8 +140,6 @@ pub struct Examined {
     pub pages: Option<u32>,
     /// Pixel size of an image.
     pub image_size: Option<(u32, u32)>,
-    /// Decoded text of a Markdown / text file.
-    pub text: Option<String>,
     /// A warning (e.g. GBK text converted).
     pub warning: Option<(&'static str, Text, Text)>,
 }
@@ -416,7 +414,7 @@ fn jpeg_complete(path: &Path) -> std::io::Result<bool> {
 }
 
 /// Where walking a JPEG's segment headers ends.
-enum JpegWalk {
+pub(crate) enum JpegWalk {
     /// Decided without the scan data.
     Done(bool),
     /// The scan data starts at this offset.
@@ -427,7 +425,7 @@ enum JpegWalk {
 
 /// Walks the marker segments of `bytes` (the whole file when `whole`, else a prefix) up to
 /// the start of the scan data.
-fn jpeg_walk(bytes: &[u8], whole: bool) -> JpegWalk {
+pub(crate) fn jpeg_walk(bytes: &[u8], whole: bool) -> JpegWalk {
     let short = || {
         if whole {
             JpegWalk::Done(false)
@@ -532,13 +530,10 @@ fn examine_text(path: &Path, size: u64) -> Result<Examined, (Text, Text)> {
             t!("请检查文件权限", "check the file's permissions"),
         )
     })?;
+    // Decoded only to know it can be (renderers read the text again when they need it).
     match decode_text(&bytes) {
-        Some((s, false)) => Ok(Examined {
-            text: Some(s),
-            ..Examined::default()
-        }),
-        Some((s, true)) => Ok(Examined {
-            text: Some(s),
+        Some((_, false)) => Ok(Examined::default()),
+        Some((_, true)) => Ok(Examined {
             warning: Some((
                 "encoding",
                 t!(

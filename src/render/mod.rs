@@ -142,6 +142,14 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
     std::fs::write(path, bytes).map_err(|e| RenderError::io("写入文件", path, e))
 }
 
+/// The renderers `options` enables, in the order they run.
+pub fn enabled(options: &Options) -> Vec<Box<dyn Renderer>> {
+    all()
+        .into_iter()
+        .filter(|r| options.has(r.name()))
+        .collect()
+}
+
 /// The renderers available, in the order they run.
 pub fn all() -> Vec<Box<dyn Renderer>> {
     vec![

@@ -7,13 +7,6 @@ use crate::model::{FileKind, Volume};
 use crate::render::Context;
 use serde::Serialize;
 
-/// The whole index.
-#[derive(Debug, Clone, Serialize)]
-pub struct Index {
-    /// Entries in archive order: each volume's cases, then its materials in binding order.
-    pub entries: Vec<Entry>,
-}
-
 /// One searchable thing. Short keys keep the script small on large archives.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
@@ -39,20 +32,9 @@ pub struct Entry {
     pub text: String,
 }
 
-/// Builds the index over every volume.
-pub fn build(ctx: &Context, layout_of: impl Fn(&Volume) -> Layout) -> Index {
-    let entries = ctx
-        .archive
-        .volumes
-        .iter()
-        .flat_map(|v| volume_entries(v, &layout_of(v)))
-        .collect();
-    Index { entries }
-}
-
-/// Writes the index as the search script, volume by volume, so a large archive's index is
-/// never held whole in memory (same bytes as [`to_script`] of [`build`]). Returns the number
-/// of entries.
+/// Writes the index as the search script, `{"entries":[…]}` in archive order (each
+/// volume's cases, then its materials in binding order), volume by volume, so a large
+/// archive's index is never held whole in memory. Returns the number of entries.
 pub fn write_script(
     ctx: &Context,
     layout_of: impl Fn(&Volume) -> Layout,
@@ -85,7 +67,7 @@ pub fn write_script(
     Ok(n)
 }
 
-/// What comes before the entries: `{"entries":[` as serde writes [`Index`].
+/// What comes before the entries (the script assigns an object `{"entries":[…]}`).
 const SCRIPT_HEAD: &str =
     "// anjuan 检索索引（自动生成，请勿手工修改）\nwindow.ANJUAN_INDEX = {\"entries\":[";
 const SCRIPT_TAIL: &str = "]};\n";
@@ -198,12 +180,6 @@ pub fn safe_json<T: Serialize>(v: &T) -> String {
         }
     }
     out
-}
-
-/// The index as a classic script.
-pub fn to_script(index: &Index) -> String {
-    let body: Vec<String> = index.entries.iter().map(safe_json).collect();
-    format!("{SCRIPT_HEAD}{}{SCRIPT_TAIL}", body.join(","))
 }
 
 #[cfg(test)]

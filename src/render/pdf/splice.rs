@@ -36,14 +36,20 @@ const MAX_HEADER: usize = 1 << 20;
 /// krilla reads (size, colour space, ICC profile). `Ok(None)` when the file does not look
 /// like that; the caller then loads it whole.
 pub fn placeholder(path: &Path, len: u64, tag: &str) -> io::Result<Option<Splice>> {
+    use crate::load::sniff::{jpeg_walk, JpegWalk};
     let mut f = File::open(path)?;
     let mut buf = Vec::new();
     let end = loop {
         let want = buf.len().clamp(64 * 1024, MAX_HEADER) as u64;
         let n = (&mut f).take(want).read_to_end(&mut buf)?;
-        match header_end(&buf) {
-            Ok(Some(end)) => break end,
-            Ok(None) if n > 0 && buf.len() < MAX_HEADER => continue,
+        let whole = n == 0 || buf.len() as u64 >= len;
+        if !buf.starts_with(&[0xFF, 0xD8]) {
+            return Ok(None);
+        }
+        match jpeg_walk(&buf, whole) {
+            // The SOS header must be inside what was read.
+            JpegWalk::Scan(end) if end as usize <= buf.len() => break end as usize,
+            JpegWalk::Scan(_) | JpegWalk::NeedMore if !whole && buf.len() < MAX_HEADER => continue,
             _ => return Ok(None),
         }
     };
@@ -64,56 +70,6 @@ pub fn placeholder(path: &Path, len: u64, tag: &str) -> io::Result<Option<Splice
         path: path.to_path_buf(),
         len,
     }))
-}
-
-/// Where the SOS segment's header ends: `Ok(None)` when more bytes are needed, `Err` when
-/// this is not a baseline/progressive JPEG with ordinary marker segments.
-fn header_end(b: &[u8]) -> Result<Option<usize>, ()> {
-    if b.len() < 2 {
-        return Ok(None);
-    }
-    if b[..2] != [0xFF, 0xD8] {
-        return Err(());
-    }
-    let mut i = 2;
-    loop {
-        if i + 2 > b.len() {
-            return Ok(None);
-        }
-        if b[i] != 0xFF {
-            return Err(());
-        }
-        let m = b[i + 1];
-        match m {
-            // Fill byte before a marker.
-            0xFF => {
-                i += 1;
-                continue;
-            }
-            // Markers without a length.
-            0x01 | 0xD0..=0xD7 => {
-                i += 2;
-                continue;
-            }
-            0x00 | 0xD8 | 0xD9 => return Err(()),
-            _ => {}
-        }
-        if i + 4 > b.len() {
-            return Ok(None);
-        }
-        let len = u16::from_be_bytes([b[i + 2], b[i + 3]]) as usize;
-        if len < 2 {
-            return Err(());
-        }
-        let next = i + 2 + len;
-        if next > b.len() {
-            return Ok(None);
-        }
-        if m == 0xDA {
-            return Ok(Some(next));
-        }
-        i = next;
-    }
 }
 
 /// One piece of the written file.
@@ -347,12 +303,23 @@ mod tests {
     }
 
     #[test]
-    fn header_end_finds_the_sos_header_and_asks_for_more() {
-        let j = jpeg(10);
-        let end = header_end(&j).unwrap().unwrap();
-        assert_eq!(&j[end..end + 9], b"scan-data");
-        assert_eq!(header_end(&j[..end - 1]), Ok(None));
-        assert_eq!(header_end(b"GIF89a"), Err(()));
+    fn a_placeholder_is_the_header_up_to_the_scan_data_with_a_tag() {
+        let dir = tempfile::tempdir().unwrap();
+        for (extra, name) in [(10, "small.jpg"), (70_000, "big-header.jpg")] {
+            let p = dir.path().join(name);
+            let j = jpeg(extra);
+            std::fs::write(&p, &j).unwrap();
+            let s = placeholder(&p, j.len() as u64, "7").unwrap().unwrap();
+            let scan = memchr::memmem::find(&j, b"scan-data").unwrap();
+            // SOI, COM with the tag, the file's segments after SOI up to the scan data, EOI.
+            assert!(s
+                .placeholder
+                .ends_with(&[&j[2..scan], &[0xFF, 0xD9][..]].concat()));
+            assert!(memchr::memmem::find(&s.placeholder, b"anjuan-splice:7").is_some());
+        }
+        let gif = dir.path().join("not.jpg");
+        std::fs::write(&gif, b"GIF89a....").unwrap();
+        assert!(placeholder(&gif, 10, "0").unwrap().is_none());
     }
 
     #[test]

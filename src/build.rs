@@ -350,6 +350,7 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
         cache: &cache,
         shard: args.shard,
         progress: Progress::new(selected, lang, args.quiet),
+        warnings: !args.quiet,
     };
     let streamed = Streamed {
         prepared: &prepared,
@@ -424,6 +425,9 @@ pub struct Plan<'a> {
     pub shard: Option<(u32, u32)>,
     /// Progress display.
     pub progress: Progress,
+    /// Whether the renderers' warnings are kept for the report (not with `--quiet`, which
+    /// shows errors only: a thousand unshown warnings are memory held for nothing).
+    pub warnings: bool,
 }
 
 /// What a build did.
@@ -653,12 +657,11 @@ pub fn write_outputs_planned(
             );
             rebuilt.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             plan.progress.volume_done(&v.id, true);
-            // A warning's snippet needs its manifest's text.
-            let sources = if findings.is_empty() {
-                BTreeMap::new()
-            } else {
-                sources
-            };
+            if !plan.warnings {
+                findings.retain(Finding::is_error);
+            }
+            // Only the manifest texts a finding quotes are kept (for its snippet).
+            let sources = quoted(&[&findings], sources);
             Ok((findings, sources))
         })
         .collect();
@@ -755,6 +758,21 @@ pub struct Checked {
     pub sources: BTreeMap<String, Arc<str>>,
 }
 
+/// Of a volume's manifest texts, only those its findings quote (a finding with a line in
+/// that file): the rest would be held, unread, until the report is printed.
+fn quoted(
+    findings: &[&[Finding]],
+    mut sources: BTreeMap<String, Arc<str>>,
+) -> BTreeMap<String, Arc<str>> {
+    sources.retain(|file, _| {
+        findings
+            .iter()
+            .flat_map(|fs| fs.iter())
+            .any(|f| f.line > 0 && f.file.as_deref() == Some(file.as_str()))
+    });
+    sources
+}
+
 /// An archive of one volume: what a streaming build checks and renders at a time.
 fn one_volume(prepared: &load::Prepared, v: crate::model::Volume) -> crate::model::Archive {
     crate::model::Archive {
@@ -813,9 +831,7 @@ pub fn check_streaming(
                     key: cache::volume_key(common, v),
                 });
             }
-            if !one.load_findings.is_empty() || !one.rule_findings.is_empty() {
-                one.sources = ul.sources;
-            }
+            one.sources = quoted(&[&one.load_findings, &one.rule_findings], ul.sources);
             one
         })
         .collect();

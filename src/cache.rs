@@ -17,7 +17,7 @@
 //! fingerprints a run used are saved, so entries for deleted files do not pile up.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -69,6 +69,45 @@ impl Stamp {
     }
 }
 
+/// A SHA-256 digest as its 32 bytes, written to the state file as hex. The cache holds
+/// several per source file for the whole build: as bytes they take no allocation of their
+/// own (64 hex characters on the heap each did, and scattered among each volume's
+/// short-lived allocations they kept the allocator from returning memory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Digest([u8; 32]);
+
+impl Digest {
+    /// The SHA-256 of `text` (a path, a content key).
+    pub fn of(text: &str) -> Digest {
+        Digest(Sha256::digest(text.as_bytes()).into())
+    }
+
+    /// A digest from 64 hex digits.
+    pub fn from_hex(hex_text: &str) -> Option<Digest> {
+        let mut d = [0u8; 32];
+        hex::decode_to_slice(hex_text, &mut d).ok()?;
+        Some(Digest(d))
+    }
+
+    /// The digest as 64 lowercase hex digits.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+}
+
+impl Serialize for Digest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for Digest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Digest, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Digest::from_hex(&text).ok_or_else(|| serde::de::Error::custom("not a SHA-256 digest"))
+    }
+}
+
 /// What a volume was built with and what it wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VolumeState {
@@ -92,12 +131,14 @@ pub struct Examined {
     pub image_size: Option<(u32, u32)>,
 }
 
+/// File fingerprints are keyed by the digest of the file's absolute path, page counts and
+/// examinations by the digest of their content key.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct State {
     version: String,
-    files: BTreeMap<String, (Stamp, String)>,
-    pages: BTreeMap<String, u32>,
-    examined: BTreeMap<String, Examined>,
+    files: BTreeMap<Digest, (Stamp, Digest)>,
+    pages: BTreeMap<Digest, u32>,
+    examined: BTreeMap<Digest, Examined>,
     volumes: BTreeMap<String, VolumeState>,
     archive: Option<VolumeState>,
 }
@@ -106,9 +147,9 @@ struct State {
 /// content key) that this run used or made.
 #[derive(Debug, Default)]
 struct Used {
-    files: BTreeMap<String, (Stamp, String)>,
-    pages: BTreeMap<String, u32>,
-    examined: BTreeMap<String, Examined>,
+    files: BTreeMap<Digest, (Stamp, Digest)>,
+    pages: BTreeMap<Digest, u32>,
+    examined: BTreeMap<Digest, Examined>,
 }
 
 /// The incremental-build cache of one OUT folder (or an empty one: everything is rebuilt).
@@ -158,9 +199,9 @@ impl Cache {
         let state = match std::fs::read(&path) {
             Err(_) => State::default(),
             Ok(bytes) => match parse(&bytes) {
-                Some(s) if s.version == version() => s,
-                Some(_) => State::default(),
-                None => {
+                Parsed::State(s) => s,
+                Parsed::Other => State::default(),
+                Parsed::Damaged => {
                     dropped = Some(path.display().to_string());
                     State::default()
                 }
@@ -210,16 +251,20 @@ impl Cache {
 
     /// The SHA-256 of `abs` if the cache knows its bytes from an identical stamp.
     pub fn file_sha256(&self, abs: &Path, stamp: &Stamp) -> Option<String> {
-        let key = abs.to_string_lossy();
-        let same = |files: &BTreeMap<String, (Stamp, String)>| match files.get(key.as_ref()) {
-            Some((st, sha)) if st == stamp => Some(sha.clone()),
+        self.path.as_ref()?;
+        let key = Digest::of(&abs.to_string_lossy());
+        let same = |files: &BTreeMap<Digest, (Stamp, Digest)>| match files.get(&key) {
+            Some((st, sha)) if st == stamp => Some(*sha),
             _ => None,
         };
         self.recall(
             |u| same(&u.files),
             |s| same(&s.files),
-            |sha| self.record_file(abs, stamp.clone(), sha),
+            |&sha| {
+                self.with_used(|u| u.files.insert(key, (stamp.clone(), sha)));
+            },
         )
+        .map(|d| d.to_hex())
     }
 
     /// Records a file's SHA-256 under its stamp.
@@ -227,16 +272,23 @@ impl Cache {
         if self.path.is_none() {
             return;
         }
-        let key = abs.to_string_lossy().into_owned();
-        self.with_used(|u| u.files.insert(key, (stamp, sha256.to_string())));
+        let Some(sha) = Digest::from_hex(sha256) else {
+            return;
+        };
+        let key = Digest::of(&abs.to_string_lossy());
+        self.with_used(|u| u.files.insert(key, (stamp, sha)));
     }
 
     /// A page count cached under a content key (`pdf:<sha>`, `md:<sha>`, …).
     pub fn pages(&self, key: &str) -> Option<u32> {
+        self.path.as_ref()?;
+        let key = Digest::of(key);
         self.recall(
-            |u| u.pages.get(key).copied(),
-            |s| s.pages.get(key).copied(),
-            |&n| self.record_pages(key, n),
+            |u| u.pages.get(&key).copied(),
+            |s| s.pages.get(&key).copied(),
+            |&n| {
+                self.with_used(|u| u.pages.insert(key, n));
+            },
         )
     }
 
@@ -245,15 +297,19 @@ impl Cache {
         if self.path.is_none() {
             return;
         }
-        self.with_used(|u| u.pages.insert(key.to_string(), pages));
+        self.with_used(|u| u.pages.insert(Digest::of(key), pages));
     }
 
     /// What examining bytes with this content key found before.
     pub fn examined(&self, key: &str) -> Option<Examined> {
+        self.path.as_ref()?;
+        let key = Digest::of(key);
         self.recall(
-            |u| u.examined.get(key).copied(),
-            |s| s.examined.get(key).copied(),
-            |&e| self.record_examined(key, e),
+            |u| u.examined.get(&key).copied(),
+            |s| s.examined.get(&key).copied(),
+            |&e| {
+                self.with_used(|u| u.examined.insert(key, e));
+            },
         )
     }
 
@@ -262,7 +318,7 @@ impl Cache {
         if self.path.is_none() {
             return;
         }
-        self.with_used(|u| u.examined.insert(key.to_string(), e));
+        self.with_used(|u| u.examined.insert(Digest::of(key), e));
     }
 
     /// Whether the archive pages, written with `key`, are intact in `out` (see
@@ -363,9 +419,9 @@ impl Cache {
 #[derive(Serialize)]
 struct StateView<'a> {
     version: &'a str,
-    files: &'a BTreeMap<String, (Stamp, String)>,
-    pages: &'a BTreeMap<String, u32>,
-    examined: &'a BTreeMap<String, Examined>,
+    files: &'a BTreeMap<Digest, (Stamp, Digest)>,
+    pages: &'a BTreeMap<Digest, u32>,
+    examined: &'a BTreeMap<Digest, Examined>,
     volumes: &'a BTreeMap<String, VolumeState>,
     archive: &'a Option<VolumeState>,
 }
@@ -387,14 +443,30 @@ impl<W: std::io::Write> std::io::Write for Digesting<W> {
     }
 }
 
-fn parse(bytes: &[u8]) -> Option<State> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let (body, tail) = text.trim_end().rsplit_once('\n')?;
-    let sum = tail.strip_prefix("sha256 ")?;
-    if hex::encode(Sha256::digest(body.as_bytes())) != sum {
-        return None;
+/// What a state file turned out to be.
+enum Parsed {
+    /// This version's state, intact.
+    State(State),
+    /// Intact, but written by another version (or another layout of the same version):
+    /// dropped without a note, as a new version's first build.
+    Other,
+    /// Its digest does not match: damaged, dropped with a note.
+    Damaged,
+}
+
+fn parse(bytes: &[u8]) -> Parsed {
+    let intact = std::str::from_utf8(bytes).ok().and_then(|text| {
+        let (body, tail) = text.trim_end().rsplit_once('\n')?;
+        let sum = tail.strip_prefix("sha256 ")?;
+        (hex::encode(Sha256::digest(body.as_bytes())) == sum).then_some(body)
+    });
+    let Some(body) = intact else {
+        return Parsed::Damaged;
+    };
+    match serde_json::from_str::<State>(body) {
+        Ok(s) if s.version == version() => Parsed::State(s),
+        _ => Parsed::Other,
     }
-    serde_json::from_str(body).ok()
 }
 
 /// The SHA-256 of the listing (path, size, mtime) of every file written for a volume: its
@@ -547,6 +619,52 @@ mod tests {
         let d = Cache::open(t.path(), "state.json");
         d.save().unwrap();
         assert_eq!(Cache::open(t.path(), "state.json").pages("md:abc"), None);
+    }
+
+    #[test]
+    fn fingerprints_are_kept_as_digests_and_read_back() {
+        let t = tempfile::tempdir().unwrap();
+        let f = t.path().join("scan.jpg");
+        std::fs::write(&f, b"bytes").unwrap();
+        let stamp = Stamp::of(&std::fs::metadata(&f).unwrap());
+        let sha = "ab".repeat(32);
+        let c = Cache::open(t.path(), "state.json");
+        c.record_file(&f, stamp.clone(), &sha);
+        // Not a digest: nothing recorded (and nothing panics).
+        c.record_file(&t.path().join("other"), stamp.clone(), "not hex");
+        c.save().unwrap();
+        let again = Cache::open(t.path(), "state.json");
+        assert_eq!(again.file_sha256(&f, &stamp).as_deref(), Some(sha.as_str()));
+        assert_eq!(again.file_sha256(&t.path().join("other"), &stamp), None);
+        let other = Stamp {
+            size: stamp.size + 1,
+            ..stamp
+        };
+        assert_eq!(again.file_sha256(&f, &other), None);
+        // The file holds the path's digest and the content's SHA-256 as hex.
+        let text = std::fs::read_to_string(t.path().join(DIR).join("state.json")).unwrap();
+        assert!(text.contains(&sha), "{text}");
+        let path_key = Digest::of(&f.to_string_lossy()).to_hex();
+        assert!(text.contains(&path_key), "{text}");
+        assert!(!text.contains("scan.jpg"), "{text}");
+    }
+
+    #[test]
+    fn an_intact_state_of_another_layout_is_dropped_without_a_note() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join(DIR);
+        std::fs::create_dir_all(&dir).unwrap();
+        // The layout before digests: paths and hex strings as keys.
+        let body = format!(
+            r#"{{"version":"{}","files":{{"/a/b.pdf":[{{"size":1,"mtime_ns":2,"ctime_ns":3,"ino":4}},"{}"]}},"pages":{{"pdf:x":3}},"examined":{{}},"volumes":{{}},"archive":null}}"#,
+            version(),
+            "cd".repeat(32)
+        );
+        let sum = hex::encode(Sha256::digest(body.as_bytes()));
+        std::fs::write(dir.join("state.json"), format!("{body}\nsha256 {sum}\n")).unwrap();
+        let c = Cache::open(t.path(), "state.json");
+        assert!(c.dropped.is_none(), "an older layout is not damage");
+        assert_eq!(c.pages("pdf:x"), None);
     }
 
     #[test]

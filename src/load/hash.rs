@@ -14,22 +14,36 @@ thread_local! {
     static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Reads `from` to its end in chunks through this thread's reusable buffer, handing each
+/// chunk to `sink`; returns the number of bytes read. Used for hashing and for copying into
+/// packages, so neither allocates (and zeroes) a buffer per file.
+pub fn each_chunk(
+    from: &mut impl Read,
+    mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<u64> {
+    BUF.with_borrow_mut(|buf| {
+        buf.resize(CHUNK, 0);
+        let mut total = 0u64;
+        loop {
+            let n = match from.read(buf) {
+                Ok(0) => return Ok(total),
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            total += n as u64;
+            sink(&buf[..n])?;
+        }
+    })
+}
+
 /// SHA-256 of a file as lowercase hex, and its size in bytes.
 pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
     let mut f = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
-    let mut total = 0u64;
-    BUF.with_borrow_mut(|buf| {
-        buf.resize(CHUNK, 0);
-        loop {
-            let n = f.read(buf)?;
-            if n == 0 {
-                break;
-            }
-            total += n as u64;
-            hasher.update(&buf[..n]);
-        }
-        Ok::<(), std::io::Error>(())
+    let total = each_chunk(&mut f, |chunk| {
+        hasher.update(chunk);
+        Ok(())
     })?;
     Ok((hex::encode(hasher.finalize()), total))
 }

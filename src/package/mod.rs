@@ -7,7 +7,7 @@
 pub mod verify;
 
 use sha2::{Digest, Sha256, Sha512};
-use std::io::{Read, Seek, Write};
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
@@ -107,18 +107,11 @@ fn stream<W: Write + Seek>(
     let mut f = std::fs::File::open(source)?;
     let mut s256 = Sha256::new();
     let mut s512 = Sha512::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut total = 0u64;
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        s256.update(&buf[..n]);
-        s512.update(&buf[..n]);
-        zip.write_all(&buf[..n])?;
-        total += n as u64;
-    }
+    let total = crate::load::hash::each_chunk(&mut f, |chunk| {
+        s256.update(chunk);
+        s512.update(chunk);
+        zip.write_all(chunk)
+    })?;
     Ok((
         total,
         hex::encode(s256.finalize()),

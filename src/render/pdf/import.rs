@@ -793,7 +793,7 @@ pub fn merge(
                 }
                 None => {
                     let mut form = Stream::new(fd, out.get_page_content(ph));
-                    let _ = form.compress();
+                    super::deflate::compress_stream(&mut form);
                     form
                 }
             };
@@ -857,8 +857,8 @@ pub fn merge(
             // XMP metadata stays readable as plain text (PDF/A readers expect it unfiltered).
             let metadata =
                 s.dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"Metadata".as_slice());
-            if s.dict.get(b"Filter").is_err() && !metadata {
-                let _ = s.compress();
+            if !metadata {
+                super::deflate::compress_stream(s);
             }
         }
     }

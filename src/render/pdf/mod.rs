@@ -11,6 +11,7 @@
 //! Public drawing primitives for other PDF outputs (the ledger forms) live in [`font`] and
 //! [`text`]; [`typeset`] gives display lists.
 
+pub mod deflate;
 pub mod font;
 pub mod forms;
 pub mod images;

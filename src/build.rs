@@ -311,7 +311,7 @@ pub fn run(args: BuildArgs, flag: Option<&str>) -> i32 {
     let folders: Vec<(String, Vec<PathBuf>)> = checked
         .heads
         .iter()
-        .map(|h| (h.dir_rel.clone(), h.dirs_abs.clone()))
+        .map(|h| (h.dir_rel.clone(), h.dirs_abs(&prepared.root)))
         .collect();
     if let Some(why) = refuse_out(&args.root, &out, &folders) {
         return fatal(lang, &why);
@@ -738,14 +738,23 @@ pub struct Head {
     pub dir_rel: String,
     /// Its manifest (relative).
     pub manifest_rel: String,
-    /// The volume's folder and its cases' folders (absolute), for [`refuse_out`].
-    pub dirs_abs: Vec<PathBuf>,
     /// Its cases' folders (relative), for naming findings' volumes.
     pub case_dirs: Vec<String>,
     /// Its unit in the prepared archive.
     pub unit: usize,
     /// The build key (see [`cache::volume_key`]).
     pub key: String,
+}
+
+impl Head {
+    /// The volume's folder and its cases' folders (absolute), for [`refuse_out`]; made
+    /// when needed rather than held for every volume.
+    pub fn dirs_abs(&self, root: &Path) -> Vec<PathBuf> {
+        std::iter::once(&self.dir_rel)
+            .chain(&self.case_dirs)
+            .map(|rel| load::abs_dir(root, rel))
+            .collect()
+    }
 }
 
 /// The first pass of a build, as data.
@@ -823,9 +832,6 @@ pub fn check_streaming(
                     id: v.id.clone(),
                     dir_rel: v.dir_rel.clone(),
                     manifest_rel: v.manifest_rel.clone(),
-                    dirs_abs: std::iter::once(v.dir_abs.clone())
-                        .chain(v.cases.iter().map(|c| c.dir_abs.clone()))
-                        .collect(),
                     case_dirs: v.cases.iter().map(|c| c.dir_rel.clone()).collect(),
                     unit,
                     key: cache::volume_key(common, v),

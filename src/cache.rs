@@ -30,10 +30,11 @@ pub const DIR: &str = ".anjuan-cache";
 pub struct Stamp {
     /// Size in bytes.
     pub size: u64,
-    /// Modification time, nanoseconds since the epoch.
-    pub mtime_ns: i128,
+    /// Modification time, nanoseconds since the epoch. Times outside 1677–2262 wrap: a
+    /// stamp is only compared for equality, and 64 bits keep the cache's entries small.
+    pub mtime_ns: i64,
     /// Status-change time (changes on any write, even one that restores the mtime).
-    pub ctime_ns: i128,
+    pub ctime_ns: i64,
     /// Inode number (a replaced file gets another).
     pub ino: u64,
 }
@@ -46,8 +47,8 @@ impl Stamp {
             use std::os::unix::fs::MetadataExt;
             Stamp {
                 size: meta.len(),
-                mtime_ns: meta.mtime() as i128 * 1_000_000_000 + meta.mtime_nsec() as i128,
-                ctime_ns: meta.ctime() as i128 * 1_000_000_000 + meta.ctime_nsec() as i128,
+                mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
+                ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
                 ino: meta.ino(),
             }
         }
@@ -57,7 +58,7 @@ impl Stamp {
                 .modified()
                 .ok()
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos() as i128)
+                .map(|d| d.as_nanos() as i64)
                 .unwrap_or(-1);
             Stamp {
                 size: meta.len(),
@@ -69,43 +70,59 @@ impl Stamp {
     }
 }
 
-/// A SHA-256 digest as its 32 bytes, written to the state file as hex. The cache holds
-/// several per source file for the whole build: as bytes they take no allocation of their
-/// own (64 hex characters on the heap each did, and scattered among each volume's
-/// short-lived allocations they kept the allocator from returning memory).
+/// Bytes written to the state file as hex. The cache holds a few per source file for the
+/// whole build: as arrays they take no allocation of their own (64 hex characters on the
+/// heap each did, and scattered among each volume's short-lived allocations they kept the
+/// allocator from returning memory).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Digest([u8; 32]);
+pub struct Hex<const N: usize>([u8; N]);
 
-impl Digest {
-    /// The SHA-256 of `text` (a path, a content key).
-    pub fn of(text: &str) -> Digest {
-        Digest(Sha256::digest(text.as_bytes()).into())
+/// A content's SHA-256.
+pub type Digest = Hex<32>;
+
+/// A lookup key: the first 128 bits of the SHA-256 of a path or a content key. A collision
+/// would also need equal stamps (size, times, inode) or equal content digests to matter.
+pub type Key = Hex<16>;
+
+impl<const N: usize> Hex<N> {
+    /// The (first N bytes of the) SHA-256 of `text`.
+    pub fn of(text: &str) -> Hex<N> {
+        let full = Sha256::digest(text.as_bytes());
+        let mut d = [0u8; N];
+        d.copy_from_slice(&full[..N]);
+        Hex(d)
     }
 
-    /// A digest from 64 hex digits.
-    pub fn from_hex(hex_text: &str) -> Option<Digest> {
-        let mut d = [0u8; 32];
+    /// From 2N hex digits.
+    pub fn from_hex(hex_text: &str) -> Option<Hex<N>> {
+        let mut d = [0u8; N];
         hex::decode_to_slice(hex_text, &mut d).ok()?;
-        Some(Digest(d))
+        Some(Hex(d))
     }
 
-    /// The digest as 64 lowercase hex digits.
+    /// As 2N lowercase hex digits.
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)
     }
 }
 
-impl Serialize for Digest {
+impl<const N: usize> Serialize for Hex<N> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.to_hex())
     }
 }
 
-impl<'de> Deserialize<'de> for Digest {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Digest, D::Error> {
+impl<'de, const N: usize> Deserialize<'de> for Hex<N> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Hex<N>, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Digest::from_hex(&text).ok_or_else(|| serde::de::Error::custom("not a SHA-256 digest"))
+        Hex::from_hex(&text).ok_or_else(|| serde::de::Error::custom("not a hex digest"))
     }
+}
+
+/// Seconds and nanoseconds as nanoseconds since the epoch (wrapping, see [`Stamp`]).
+#[cfg(unix)]
+fn ns(secs: i64, nanos: i64) -> i64 {
+    secs.wrapping_mul(1_000_000_000).wrapping_add(nanos)
 }
 
 /// What a volume was built with and what it wrote.
@@ -131,14 +148,14 @@ pub struct Examined {
     pub image_size: Option<(u32, u32)>,
 }
 
-/// File fingerprints are keyed by the digest of the file's absolute path, page counts and
-/// examinations by the digest of their content key.
+/// File fingerprints are keyed by the [`Key`] of the file's absolute path, page counts and
+/// examinations by the [`Key`] of their content key.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct State {
     version: String,
-    files: BTreeMap<Digest, (Stamp, Digest)>,
-    pages: BTreeMap<Digest, u32>,
-    examined: BTreeMap<Digest, Examined>,
+    files: BTreeMap<Key, (Stamp, Digest)>,
+    pages: BTreeMap<Key, u32>,
+    examined: BTreeMap<Key, Examined>,
     volumes: BTreeMap<String, VolumeState>,
     archive: Option<VolumeState>,
 }
@@ -147,9 +164,9 @@ struct State {
 /// content key) that this run used or made.
 #[derive(Debug, Default)]
 struct Used {
-    files: BTreeMap<Digest, (Stamp, Digest)>,
-    pages: BTreeMap<Digest, u32>,
-    examined: BTreeMap<Digest, Examined>,
+    files: BTreeMap<Key, (Stamp, Digest)>,
+    pages: BTreeMap<Key, u32>,
+    examined: BTreeMap<Key, Examined>,
 }
 
 /// The incremental-build cache of one OUT folder (or an empty one: everything is rebuilt).
@@ -252,8 +269,8 @@ impl Cache {
     /// The SHA-256 of `abs` if the cache knows its bytes from an identical stamp.
     pub fn file_sha256(&self, abs: &Path, stamp: &Stamp) -> Option<String> {
         self.path.as_ref()?;
-        let key = Digest::of(&abs.to_string_lossy());
-        let same = |files: &BTreeMap<Digest, (Stamp, Digest)>| match files.get(&key) {
+        let key = Key::of(&abs.to_string_lossy());
+        let same = |files: &BTreeMap<Key, (Stamp, Digest)>| match files.get(&key) {
             Some((st, sha)) if st == stamp => Some(*sha),
             _ => None,
         };
@@ -275,14 +292,14 @@ impl Cache {
         let Some(sha) = Digest::from_hex(sha256) else {
             return;
         };
-        let key = Digest::of(&abs.to_string_lossy());
+        let key = Key::of(&abs.to_string_lossy());
         self.with_used(|u| u.files.insert(key, (stamp, sha)));
     }
 
     /// A page count cached under a content key (`pdf:<sha>`, `md:<sha>`, …).
     pub fn pages(&self, key: &str) -> Option<u32> {
         self.path.as_ref()?;
-        let key = Digest::of(key);
+        let key = Key::of(key);
         self.recall(
             |u| u.pages.get(&key).copied(),
             |s| s.pages.get(&key).copied(),
@@ -297,13 +314,13 @@ impl Cache {
         if self.path.is_none() {
             return;
         }
-        self.with_used(|u| u.pages.insert(Digest::of(key), pages));
+        self.with_used(|u| u.pages.insert(Key::of(key), pages));
     }
 
     /// What examining bytes with this content key found before.
     pub fn examined(&self, key: &str) -> Option<Examined> {
         self.path.as_ref()?;
-        let key = Digest::of(key);
+        let key = Key::of(key);
         self.recall(
             |u| u.examined.get(&key).copied(),
             |s| s.examined.get(&key).copied(),
@@ -318,7 +335,7 @@ impl Cache {
         if self.path.is_none() {
             return;
         }
-        self.with_used(|u| u.examined.insert(Digest::of(key), e));
+        self.with_used(|u| u.examined.insert(Key::of(key), e));
     }
 
     /// Whether the archive pages, written with `key`, are intact in `out` (see
@@ -419,9 +436,9 @@ impl Cache {
 #[derive(Serialize)]
 struct StateView<'a> {
     version: &'a str,
-    files: &'a BTreeMap<Digest, (Stamp, Digest)>,
-    pages: &'a BTreeMap<Digest, u32>,
-    examined: &'a BTreeMap<Digest, Examined>,
+    files: &'a BTreeMap<Key, (Stamp, Digest)>,
+    pages: &'a BTreeMap<Key, u32>,
+    examined: &'a BTreeMap<Key, Examined>,
     volumes: &'a BTreeMap<String, VolumeState>,
     archive: &'a Option<VolumeState>,
 }
@@ -644,7 +661,7 @@ mod tests {
         // The file holds the path's digest and the content's SHA-256 as hex.
         let text = std::fs::read_to_string(t.path().join(DIR).join("state.json")).unwrap();
         assert!(text.contains(&sha), "{text}");
-        let path_key = Digest::of(&f.to_string_lossy()).to_hex();
+        let path_key = Key::of(&f.to_string_lossy()).to_hex();
         assert!(text.contains(&path_key), "{text}");
         assert!(!text.contains("scan.jpg"), "{text}");
     }

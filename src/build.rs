@@ -659,6 +659,8 @@ pub fn write_outputs_planned(
             plan.progress.volume_done(&v.id, true);
             if !plan.warnings {
                 findings.retain(Finding::is_error);
+                // An emptied vector keeps its buffer, held per volume to the end.
+                findings.shrink_to_fit();
             }
             // Only the manifest texts a finding quotes are kept (for its snippet).
             let sources = quoted(&[&findings], sources);
@@ -771,15 +773,19 @@ pub struct Checked {
 /// that file): the rest would be held, unread, until the report is printed.
 fn quoted(
     findings: &[&[Finding]],
-    mut sources: BTreeMap<String, Arc<str>>,
+    sources: BTreeMap<String, Arc<str>>,
 ) -> BTreeMap<String, Arc<str>> {
-    sources.retain(|file, _| {
-        findings
-            .iter()
-            .flat_map(|fs| fs.iter())
-            .any(|f| f.line > 0 && f.file.as_deref() == Some(file.as_str()))
-    });
+    // Collected anew: a map emptied in place keeps its root node (held per volume until the
+    // end of the build).
     sources
+        .into_iter()
+        .filter(|(file, _)| {
+            findings
+                .iter()
+                .flat_map(|fs| fs.iter())
+                .any(|f| f.line > 0 && f.file.as_deref() == Some(file.as_str()))
+        })
+        .collect()
 }
 
 /// An archive of one volume: what a streaming build checks and renders at a time.

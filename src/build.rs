@@ -1271,3 +1271,26 @@ pub struct IndexArgs {
     #[arg(long, short = 'q', help = "只输出错误")]
     pub quiet: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_manifest_texts_findings_quote_are_kept() {
+        let text = |s: &str| crate::t!(s.to_string(), s.to_string());
+        let sources: BTreeMap<String, Arc<str>> = ["v/volume.yaml", "v/c/case.yaml", "v/a.pdf"]
+            .iter()
+            .map(|f| (f.to_string(), Arc::from("x: 1\ny: 2\n")))
+            .collect();
+        let findings = vec![
+            Finding::warning("order", text("m"), text("h"))
+                .at("v/c/case.yaml", crate::yaml::Pos { line: 2, column: 1 }),
+            // A file without a line is named, not quoted.
+            Finding::warning("pdf-archival", text("m"), text("h")).in_file("v/a.pdf"),
+        ];
+        let kept = quoted(&[&findings, &[]], sources.clone());
+        assert_eq!(kept.keys().collect::<Vec<_>>(), vec!["v/c/case.yaml"]);
+        assert!(quoted(&[&[]], sources).is_empty());
+    }
+}

@@ -89,13 +89,30 @@ TARGET="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,
 ANJUAN="$TARGET/release/anjuan"
 SYNTH="$TARGET/release/examples/synth"
 
+CLEAN_WORK=0
 if [ -z "$WORK" ]; then
     WORK="$(mktemp -d "${TMPDIR:-/tmp}/anjuan-bench.XXXXXX")"
-    [ "$KEEP" = 1 ] || trap 'rm -rf "$WORK"' EXIT
+    [ "$KEEP" = 1 ] || CLEAN_WORK=1
 else
     mkdir -p "$WORK"
 fi
 echo "work dir: $WORK" >&2
+# Every run writes into a fresh output folder. The previous run's folder is moved aside and
+# all are deleted at the end, not deleted just before the next run: on ext4, files created
+# seconds after thousands were deleted wait for the inode allocator to step over the
+# just-freed inodes (`recently_deleted`), which timed the filesystem's recovery from the
+# previous run, worst for whichever tool writes more files (benches/RESULTS.md).
+TRASH="$WORK/.trash"
+mkdir -p "$TRASH"
+trap 'rm -rf "$TRASH"; [ "$CLEAN_WORK" = 0 ] || rm -rf "$WORK"' EXIT
+# aside DIR...: a shell command moving each DIR that exists into the trash.
+aside() {
+    local cmd=""
+    for d in "$@"; do
+        cmd+="if [ -e '$d' ]; then mv '$d' '$TRASH/'\$(date +%s%N); fi; "
+    done
+    printf '%s' "$cmd"
+}
 
 # mean wall time (seconds) of command IDX in a hyperfine JSON export
 mean() { python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["mean"])' "$1" "$2"; }
@@ -120,7 +137,7 @@ echo "== $SCANS JPEG scans: anjuan --only pdf vs img2pdf" >&2
 S="$WORK/scans"
 synth "$S" --volumes 1 --scans "$SCANS" --markdown 1
 "${HF[@]}" --export-json "$WORK/scans.json" \
-    --prepare "rm -rf '$WORK/scans-out'" \
+    --prepare "$(aside "$WORK/scans-out")" \
     -n anjuan "'$ANJUAN' build '$S' -o '$WORK/scans-out' --only pdf -q" \
     --prepare "rm -f '$WORK/img2pdf.pdf'" \
     -n img2pdf "img2pdf '$S'/v0001/scans/*.jpg -o '$WORK/img2pdf.pdf'" >&2
@@ -133,7 +150,7 @@ echo "== $n five-page PDFs: anjuan --only pdf vs pdfunite" >&2
 P="$WORK/pdfs"
 synth "$P" --volumes "$PDF_VOLS" --pdfs "$PDF_PER_VOL" --pdf-pages 5 --markdown 1
 "${HF[@]}" --export-json "$WORK/pdfs.json" \
-    --prepare "rm -rf '$WORK/pdfs-out'" \
+    --prepare "$(aside "$WORK/pdfs-out")" \
     -n anjuan "'$ANJUAN' build '$P' -o '$WORK/pdfs-out' --only pdf -q" \
     --prepare "rm -f '$WORK/pdfunite.pdf'" \
     -n pdfunite "pdfunite '$P'/v*/pdf/*.pdf '$WORK/pdfunite.pdf'" >&2
@@ -146,9 +163,9 @@ echo "== $n Markdown materials: anjuan --only html vs hugo" >&2
 M="$WORK/md"
 synth "$M" --volumes "$MD_VOLS" --markdown "$MD_PER_VOL" --hugo "$WORK/hugo"
 "${HF[@]}" --export-json "$WORK/md.json" \
-    --prepare "rm -rf '$WORK/md-out'" \
+    --prepare "$(aside "$WORK/md-out")" \
     -n anjuan "'$ANJUAN' build '$M' -o '$WORK/md-out' --only html -q" \
-    --prepare "rm -rf '$WORK/hugo/public' '$WORK/hugo/resources'" \
+    --prepare "$(aside "$WORK/hugo/public" "$WORK/hugo/resources")" \
     -n hugo "hugo --quiet -s '$WORK/hugo' -d '$WORK/hugo/public'" >&2
 a=$(mean "$WORK/md.json" 0); p=$(mean "$WORK/md.json" 1); r=$(ratio "$a" "$p")
 row "HTML of $n Markdown materials" "${a} s" "hugo ${p} s" "$r" "≤ 1.0" "$(met le "$r" 1.0)"
@@ -181,7 +198,7 @@ B="$WORK/big"
 synth "$B" --volumes "$BIG_VOLS" "${MIXED[@]}"
 walls=(); rsses=()
 for i in $(seq "$RUNS"); do
-    rm -rf "$WORK/big-out"
+    eval "$(aside "$WORK/big-out")"
     timed "$WORK/big-full.time" "$ANJUAN" build "$B" -o "$WORK/big-out" -q
     walls+=("$(wall_of "$WORK/big-full.time")"); rsses+=("$(rss_of "$WORK/big-full.time")")
 done
@@ -197,7 +214,7 @@ SM="$WORK/small"
 synth "$SM" --volumes "$SMALL_VOLS" "${MIXED[@]}"
 rsses=()
 for i in $(seq "$RUNS"); do
-    rm -rf "$WORK/small-out"
+    eval "$(aside "$WORK/small-out")"
     timed "$WORK/small-full.time" "$ANJUAN" build "$SM" -o "$WORK/small-out" -q
     rsses+=("$(rss_of "$WORK/small-full.time")")
 done
@@ -213,9 +230,9 @@ PA="$WORK/par"
 synth "$PA" --volumes "$PAR_VOLS" "${MIXED[@]}"
 # A fresh output folder every run: the incremental cache must not serve these builds.
 "${HF[@]}" --export-json "$WORK/par.json" \
-    --prepare "rm -rf '$WORK/par-out'" \
+    --prepare "$(aside "$WORK/par-out")" \
     -n "default jobs" "'$ANJUAN' build '$PA' -o '$WORK/par-out' -q" \
-    --prepare "rm -rf '$WORK/par-out'" \
+    --prepare "$(aside "$WORK/par-out")" \
     -n "jobs=1" "'$ANJUAN' build '$PA' -o '$WORK/par-out' -q --jobs 1" >&2
 a=$(mean "$WORK/par.json" 0); p=$(mean "$WORK/par.json" 1); r=$(ratio "$p" "$a")
 row "parallel: full build of $PAR_VOLS volumes, speed-up over --jobs 1 ($(nproc) cores)" "${a} s" "--jobs 1 ${p} s" "${r}×" "≥ 1.7×" "$(met ge "$r" 1.7)"

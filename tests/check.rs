@@ -360,6 +360,35 @@ fn symlinks_out_of_the_folder_are_path_escape() {
 }
 
 #[test]
+fn symlinks_that_stay_inside_are_fine() {
+    // The archive reached through a symlinked folder, and a material that is a symlink to a
+    // file of the same case (in a subfolder): both inside. (Symlinked folders inside a case
+    // are reported and not walked; see the test above.)
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path().join("real");
+    copy_dir(&cases().join("valid/basic"), &real);
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let case = real.join("处罚/T-0001");
+    std::fs::create_dir(case.join("originals")).unwrap();
+    std::fs::rename(
+        case.join("02-立案审批表.md"),
+        case.join("originals/02-立案审批表.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("originals/02-立案审批表.md", case.join("02-立案审批表.md"))
+        .unwrap();
+    let (status, v) = check_json(&link, &[]);
+    let got = findings(&v);
+    assert!(
+        !got.iter()
+            .any(|f| f.0 == "path-escape" || f.0 == "file-missing"),
+        "{got:?}"
+    );
+    assert_eq!(status, 0, "{got:?}");
+}
+
+#[test]
 fn bad_files_are_findings_not_panics() {
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&cases().join("valid/basic"), tmp.path());

@@ -532,7 +532,7 @@ fn examine_text(path: &Path, size: u64) -> Result<Examined, (Text, Text)> {
         )
     })?;
     // Decoded only to know it can be (renderers read the text again when they need it).
-    match decode_text(&bytes) {
+    match decode_text(bytes) {
         Some((_, false)) => Ok(Examined::default()),
         Some((_, true)) => Ok(Examined {
             warning: Some((
@@ -563,12 +563,16 @@ fn examine_text(path: &Path, size: u64) -> Result<Examined, (Text, Text)> {
 
 /// UTF-8 (without a BOM), else GB18030: the text and whether it was converted; `None` when
 /// it is neither.
-fn decode_text(bytes: &[u8]) -> Option<(String, bool)> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Some((s.to_string(), false)),
-        Err(_) => {
-            let (cow, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+fn decode_text(mut bytes: Vec<u8>) -> Option<(String, bool)> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    // UTF-8 is taken as it is read, without a copy (texts are read once per renderer).
+    match String::from_utf8(bytes) {
+        Ok(s) => Some((s, false)),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let (cow, _, had_errors) = encoding_rs::GB18030.decode(&bytes);
             if had_errors || cow.contains('\0') {
                 None
             } else {
@@ -585,7 +589,7 @@ pub fn read_text(path: &Path, size: u64) -> Option<String> {
     if size > MAX_TEXT_BYTES {
         return None;
     }
-    decode_text(&std::fs::read(path).ok()?).map(|(s, _)| s)
+    decode_text(std::fs::read(path).ok()?).map(|(s, _)| s)
 }
 
 #[cfg(test)]

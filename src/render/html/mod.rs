@@ -284,13 +284,18 @@ fn write_assets(theme: &Theme, dir: &Path) -> Result<(), RenderError> {
 
 /// Copies every material file byte for byte (streamed: AV files may be gigabytes).
 fn copy_files(volume: &Volume, layout: &Layout, dir: &Path) -> Result<(), RenderError> {
+    // Each folder is made once, not once per file (a failed mkdir and a stat each time).
+    let mut made = std::collections::HashSet::new();
     for (ci, c) in volume.cases.iter().enumerate() {
         for m in &c.materials {
             for f in &m.files {
                 let dest = dir.join(layout.file_path(ci, f));
                 if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|e| RenderError::io("创建文件夹", parent, e))?;
+                    if !made.contains(parent) {
+                        std::fs::create_dir_all(parent)
+                            .map_err(|e| RenderError::io("创建文件夹", parent, e))?;
+                        made.insert(parent.to_path_buf());
+                    }
                 }
                 std::fs::copy(&f.abs, &dest)
                     .map_err(|e| RenderError::io("复制材料文件", &f.abs, e))?;

@@ -55,19 +55,37 @@ pub fn sha256_file_cached(
     path: &Path,
     cache: &crate::cache::Cache,
 ) -> std::io::Result<(String, u64)> {
+    let (sha, size, _) = sha256_file_cached_keeping(path, cache, 0)?;
+    Ok((sha, size))
+}
+
+/// [`sha256_file_cached`], also returning the bytes when the file had to be read and is no
+/// larger than `keep` (a text material is then examined from the bytes just hashed instead
+/// of being opened and read twice more).
+pub fn sha256_file_cached_keeping(
+    path: &Path,
+    cache: &crate::cache::Cache,
+    keep: u64,
+) -> std::io::Result<(String, u64, Option<Vec<u8>>)> {
     use crate::cache::Stamp;
     let before = Stamp::of(&std::fs::metadata(path)?);
     if let Some(sha) = cache.file_sha256(path, &before) {
-        return Ok((sha, before.size));
+        return Ok((sha, before.size, None));
     }
-    let (sha, size) = sha256_file(path)?;
+    let (sha, size, bytes) = if before.size <= keep {
+        let bytes = std::fs::read(path)?;
+        (sha256_bytes(&bytes), bytes.len() as u64, Some(bytes))
+    } else {
+        let (sha, size) = sha256_file(path)?;
+        (sha, size, None)
+    };
     if let Ok(m) = std::fs::metadata(path) {
         let after = Stamp::of(&m);
         if after == before && after.size == size {
             cache.record_file(path, after, &sha);
         }
     }
-    Ok((sha, size))
+    Ok((sha, size, bytes))
 }
 
 /// SHA-256 of bytes as lowercase hex.

@@ -772,7 +772,12 @@ fn examine_file(
         ));
         return None;
     };
-    let (sha256, size) = match super::hash::sha256_file_cached(&abs, cache) {
+    // A text is examined from the bytes read to hash it (read once, not three times).
+    let keep = match kind {
+        FileKind::Markdown | FileKind::Text => sniff::MAX_TEXT_BYTES,
+        _ => 0,
+    };
+    let (sha256, size, read) = match super::hash::sha256_file_cached_keeping(&abs, cache, keep) {
         Ok(x) => x,
         Err(e) => {
             f.findings.push(file_type(
@@ -783,7 +788,7 @@ fn examine_file(
             return None;
         }
     };
-    let ex = match sniff::examine_cached(&abs, case_rel, kind, size, &sha256, cache) {
+    let ex = match sniff::examine_cached(&abs, case_rel, kind, size, &sha256, cache, read) {
         Ok(x) => x,
         Err((m, h)) => {
             f.findings.push(

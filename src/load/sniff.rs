@@ -151,6 +151,7 @@ pub fn examine(
     name: &str,
     kind: FileKind,
     size: u64,
+    read: Option<Vec<u8>>,
 ) -> Result<Examined, (Text, Text)> {
     if size == 0 {
         return Err((
@@ -161,8 +162,28 @@ pub fn examine(
             ),
         ));
     }
-    let mut head = vec![0u8; 1024.min(size as usize)];
-    let read_head = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
+    // A text is read whole once, for its head and its decoding (it was read twice).
+    let whole_text = matches!(kind, FileKind::Markdown | FileKind::Text) && size <= MAX_TEXT_BYTES;
+    let mut head = vec![
+        0u8;
+        if whole_text {
+            0
+        } else {
+            1024.min(size as usize)
+        }
+    ];
+    let read_head = if whole_text {
+        // The bytes the caller just hashed, when it kept them.
+        match read.filter(|b| b.len() as u64 == size) {
+            Some(bytes) => {
+                head = bytes;
+                Ok(())
+            }
+            None => std::fs::read(path).map(|bytes| head = bytes),
+        }
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head))
+    };
     if let Err(e) = read_head {
         return Err((
             t!(
@@ -175,8 +196,8 @@ pub fn examine(
             ),
         ));
     }
-    if !head_matches(kind, name, &head) {
-        let label = content_label(&head);
+    if !head_matches(kind, name, &head[..head.len().min(1024)]) {
+        let label = content_label(&head[..head.len().min(1024)]);
         return Err((
             t!(
                 format!("文件内容与扩展名不符：扩展名表示{}，内容却是{label}", kind_label(kind)),
@@ -191,7 +212,7 @@ pub fn examine(
     match kind {
         FileKind::Pdf => examine_pdf(path),
         FileKind::Jpeg | FileKind::Png | FileKind::Tiff => examine_image(path, kind, size),
-        FileKind::Markdown | FileKind::Text => examine_text(path, size),
+        FileKind::Markdown | FileKind::Text => examine_text(whole_text.then_some(head), size),
         FileKind::Video | FileKind::Audio => Ok(Examined::default()),
     }
 }
@@ -199,7 +220,7 @@ pub fn examine(
 /// [`examine`] through the incremental-build cache: a PDF, image or UTF-8 text whose bytes
 /// (by SHA-256) were examined cleanly before is not read again (page count, pixel size);
 /// AV files are not read. GBK texts are examined every time, so their `encoding` warning
-/// is repeated.
+/// is repeated. `read` is the file's content when the caller has it (a text it just hashed).
 pub fn examine_cached(
     path: &Path,
     name: &str,
@@ -207,6 +228,7 @@ pub fn examine_cached(
     size: u64,
     sha256: &str,
     cache: &crate::cache::Cache,
+    read: Option<Vec<u8>>,
 ) -> Result<Examined, (Text, Text)> {
     if !matches!(
         kind,
@@ -217,7 +239,7 @@ pub fn examine_cached(
             | FileKind::Markdown
             | FileKind::Text
     ) {
-        return examine(path, name, kind, size);
+        return examine(path, name, kind, size, read);
     }
     let key = format!("{kind:?}:{sha256}");
     if let Some(e) = cache.examined(&key) {
@@ -227,7 +249,7 @@ pub fn examine_cached(
             ..Examined::default()
         });
     }
-    let ex = examine(path, name, kind, size)?;
+    let ex = examine(path, name, kind, size, read)?;
     if ex.warning.is_none() {
         cache.record_examined(
             &key,
@@ -509,8 +531,10 @@ fn png_complete(path: &Path, size: u64) -> std::io::Result<bool> {
     Ok(false)
 }
 
-fn examine_text(path: &Path, size: u64) -> Result<Examined, (Text, Text)> {
-    if size > MAX_TEXT_BYTES {
+/// A text material: its bytes (read whole by [`examine`]; `None` when too large to be one
+/// document) must decode as UTF-8 or GB18030.
+fn examine_text(bytes: Option<Vec<u8>>, size: u64) -> Result<Examined, (Text, Text)> {
+    let Some(bytes) = bytes.filter(|_| size <= MAX_TEXT_BYTES) else {
         return Err((
             t!(
                 format!("文本材料过大（{size} 字节），不像是一份文书"),
@@ -521,16 +545,7 @@ fn examine_text(path: &Path, size: u64) -> Result<Examined, (Text, Text)> {
                 "check the file, or split it into several materials"
             ),
         ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        (
-            t!(
-                format!("无法读取文件：{e}"),
-                format!("cannot read the file: {e}")
-            ),
-            t!("请检查文件权限", "check the file's permissions"),
-        )
-    })?;
+    };
     // Decoded only to know it can be (renderers read the text again when they need it).
     match decode_text(bytes) {
         Some((_, false)) => Ok(Examined::default()),

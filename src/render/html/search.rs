@@ -5,6 +5,7 @@
 use super::{date, encode_path, markdown, Layout};
 use crate::model::{FileKind, Volume};
 use crate::render::Context;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// One searchable thing. Short keys keep the script small on large archives.
@@ -99,54 +100,64 @@ fn volume_entries(v: &Volume, layout: &Layout) -> Vec<Entry> {
             text: String::new(),
         });
     }
-    for e in &layout.entries {
-        let c = &v.cases[e.place.case];
-        let m = &c.materials[e.place.material];
-        let mut text = String::new();
-        for f in &m.files {
-            if let Some(t) = f.text().as_deref() {
-                if !text.is_empty() {
-                    text.push(' ');
-                }
-                match f.kind {
-                    FileKind::Markdown => text.push_str(&markdown::plain_text(t)),
-                    _ => text.push_str(&t.split_whitespace().collect::<Vec<_>>().join(" ")),
-                }
+    // Materials in parallel (each text is read and reduced to plain text), kept in order:
+    // the archive pages otherwise did this on one core while the other waited.
+    let materials: Vec<Entry> = layout
+        .entries
+        .par_iter()
+        .map(|e| material_entry(v, e))
+        .collect();
+    entries.extend(materials);
+    entries
+}
+
+/// The entry of one material of `v`.
+fn material_entry(v: &Volume, e: &super::Entry) -> Entry {
+    let c = &v.cases[e.place.case];
+    let m = &c.materials[e.place.material];
+    let mut text = String::new();
+    for f in &m.files {
+        if let Some(t) = f.text().as_deref() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            match f.kind {
+                FileKind::Markdown => text.push_str(&markdown::plain_text(t)),
+                _ => text.push_str(&t.split_whitespace().collect::<Vec<_>>().join(" ")),
             }
         }
-        if let Some(av) = &m.av {
-            text.push_str(&format!(
-                " {} {} {} {}",
-                av.matter,
-                av.place,
-                av.method,
-                av.officers.join("、")
-            ));
-        }
-        entries.push(Entry {
-            kind: "material",
-            href: encode_path(&format!("{}/{}", v.id, e.page)),
-            title: m.title.clone(),
-            volume: v.title.clone(),
-            number: c.number.clone(),
-            // The type as written too: an alias (监测报告) must find its canonical type.
-            r#type: match &m.type_name {
-                Some(t) if *t != m.type_written => format!("{t} {}", m.type_written),
-                Some(t) => t.clone(),
-                None => m.type_written.clone(),
-            },
-            date: date(m.date),
-            party: c.party.clone(),
-            meta: [m.doc_no.as_str(), m.author.as_str(), m.note.as_str()]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" "),
-            text: text.trim().to_string(),
-        });
     }
-    entries
+    if let Some(av) = &m.av {
+        text.push_str(&format!(
+            " {} {} {} {}",
+            av.matter,
+            av.place,
+            av.method,
+            av.officers.join("、")
+        ));
+    }
+    Entry {
+        kind: "material",
+        href: encode_path(&format!("{}/{}", v.id, e.page)),
+        title: m.title.clone(),
+        volume: v.title.clone(),
+        number: c.number.clone(),
+        // The type as written too: an alias (监测报告) must find its canonical type.
+        r#type: match &m.type_name {
+            Some(t) if *t != m.type_written => format!("{t} {}", m.type_written),
+            Some(t) => t.clone(),
+            None => m.type_written.clone(),
+        },
+        date: date(m.date),
+        party: c.party.clone(),
+        meta: [m.doc_no.as_str(), m.author.as_str(), m.note.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" "),
+        text: text.trim().to_string(),
+    }
 }
 
 /// JSON that is safe inside a `<script>` or a `.js` file: `<`, `>`, `&` and the JS line

@@ -174,6 +174,8 @@ pub struct Line {
     pub width: f32,
     /// Its largest font size (for the line height).
     pub size: f32,
+    /// Each span's width, as measured while breaking (so drawing does not measure again).
+    pub span_widths: Vec<f32>,
 }
 
 /// Wraps mixed-style text to lines no wider than `width`.
@@ -271,6 +273,7 @@ fn forced_break(chars: &[(usize, char, usize, f32)], start: usize, at: usize) ->
 
 fn make_line(spans: &[Span], chars: &[(usize, char, usize, f32)], from: usize, to: usize) -> Line {
     let mut out: Vec<Span> = Vec::new();
+    let mut span_widths: Vec<f32> = Vec::new();
     let mut size = 0.0f32;
     let mut width = 0.0f32;
     let mut to_trim = to;
@@ -284,9 +287,18 @@ fn make_line(spans: &[Span], chars: &[(usize, char, usize, f32)], from: usize, t
         let style = spans[si].style;
         size = size.max(style.size);
         width += cw;
+        // Summed per span in the same order as `measure` would: the same widths, bit for bit.
         match out.last_mut() {
-            Some(last) if last.style == style => last.text.push(ch),
-            _ => out.push(Span::new(ch.to_string(), style)),
+            Some(last) if last.style == style => {
+                last.text.push(ch);
+                if let Some(w) = span_widths.last_mut() {
+                    *w += cw;
+                }
+            }
+            _ => {
+                out.push(Span::new(ch.to_string(), style));
+                span_widths.push(0.0 + cw);
+            }
         }
     }
     if size == 0.0 {
@@ -299,6 +311,7 @@ fn make_line(spans: &[Span], chars: &[(usize, char, usize, f32)], from: usize, t
         spans: out,
         width,
         size,
+        span_widths,
     }
 }
 
@@ -508,6 +521,30 @@ pub fn line(surface: &mut Surface, x1: f32, y1: f32, x2: f32, y2: f32, width: f3
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_carry_the_widths_measure_would_give() {
+        let spans = [
+            Span::new("当事人张某\t于2024年3月1日到场，", Style::new(12.0)),
+            Span::new("bold part (with Latin) ", Style::new(14.0).bold()),
+            Span::new(
+                "继续陈述：经查，该店销售的食品已过保质期。".repeat(4),
+                Style::new(12.0),
+            ),
+        ];
+        let lines = wrap_spans(&spans, 180.0);
+        assert!(lines.len() > 3);
+        for l in &lines {
+            assert_eq!(l.span_widths.len(), l.spans.len());
+            for (s, w) in l.spans.iter().zip(&l.span_widths) {
+                assert_eq!(
+                    w.to_bits(),
+                    measure(&s.text, s.style.size).to_bits(),
+                    "{s:?}"
+                );
+            }
+        }
+    }
 
     fn starts_ok(lines: &[String]) {
         for l in lines.iter().skip(1) {

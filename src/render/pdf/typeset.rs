@@ -109,8 +109,11 @@ impl DrawPage {
     /// Adds a laid-out line at a position (baseline `y`).
     pub fn push_line(&mut self, x: f32, y: f32, line: &Line) {
         let mut cx = x;
-        for s in &line.spans {
-            let w = text::measure(&s.text, s.style.size);
+        for (i, s) in line.spans.iter().enumerate() {
+            let w = match line.span_widths.get(i) {
+                Some(&w) => w,
+                None => text::measure(&s.text, s.style.size),
+            };
             self.ops.push(Op::Text {
                 x: cx,
                 y,
@@ -599,6 +602,7 @@ impl Flow {
                     spans: vec![],
                     width: 0.0,
                     size,
+                    span_widths: vec![],
                 }]
             } else {
                 lines

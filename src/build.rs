@@ -798,8 +798,7 @@ fn one_volume(prepared: &load::Prepared, v: crate::model::Volume) -> crate::mode
 }
 
 /// The first pass of a build: every unit loaded, laid out, checked and keyed, one per core,
-/// then dropped, keeping its [`Head`], its findings and (when it has findings) its manifest
-/// texts. Memory stays that of the volumes in flight, whatever the archive's size; the
+/// then dropped, keeping its [`Head`], its findings and the manifest texts they quote. Memory stays that of the volumes in flight, whatever the archive's size; the
 /// findings are those `check` gives for the loaded archive (same rules, same order).
 pub fn check_streaming(
     prepared: &load::Prepared,
@@ -869,10 +868,12 @@ pub fn check_streaming(
     let mut counts = Summary::default();
     let mut heads = Vec::new();
     let mut folders = prepared.folders.clone();
+    let mut volume_dirs = Vec::new();
     for r in load::unique_ids(&refs, &mut findings) {
         let (i, h) = with_head[r];
         kept[i] = true;
         load::name_folders(&mut folders, &refs[r]);
+        volume_dirs.extend(refs[r].dirs());
         counts.volumes += 1;
         counts.cases += ones[i].counts.0;
         counts.materials += ones[i].counts.1;
@@ -880,12 +881,7 @@ pub fn check_streaming(
         heads.push(h.clone());
     }
     let mut dirs = folders;
-    for h in &heads {
-        dirs.push((h.dir_rel.clone(), h.id.clone()));
-        for c in &h.case_dirs {
-            dirs.push((c.clone(), h.id.clone()));
-        }
-    }
+    dirs.extend(volume_dirs);
     for (i, one) in ones.into_iter().enumerate() {
         findings.extend(one.load_findings);
         // A duplicate volume is dropped before the rules run on it, as in `check`.
@@ -1074,13 +1070,12 @@ fn write_manifest_of_volumes(out: &Path, ids: &[String]) -> Result<(), render::R
         .lines()
         .map(str::to_string)
         .collect();
-    let current = ids;
     for p in previous {
-        if !current.contains(&p) {
+        if !ids.contains(&p) {
             remove_volume_output(out, &p)?;
         }
     }
-    std::fs::write(&list, current.join("\n") + "\n").map_err(|e| io_err("写入卷清单", &list, e))
+    std::fs::write(&list, ids.join("\n") + "\n").map_err(|e| io_err("写入卷清单", &list, e))
 }
 
 /// Finishes or rolls back what an interrupted build left: a `.anjuan-old-<id>` without its

@@ -249,39 +249,36 @@ impl Cache {
         f(&mut g)
     }
 
-    /// What this run recorded (a streaming build loads each volume twice), else what the
-    /// last run saved, which is then recorded as used.
-    fn recall<V>(
+    /// The entry under `key` (a path or content key) that `accept` takes: what this run
+    /// recorded (a streaming build loads each volume twice), else what the last run saved,
+    /// which is then recorded as used. `used` and `saved` pick the same map in each.
+    fn lookup<V: Clone>(
         &self,
-        mine: impl FnOnce(&mut Used) -> Option<V>,
-        saved: impl FnOnce(&mut State) -> Option<V>,
-        record: impl FnOnce(&V),
+        key: &str,
+        used: fn(&mut Used) -> &mut BTreeMap<Key, V>,
+        saved: fn(&mut State) -> &mut BTreeMap<Key, V>,
+        accept: impl Fn(&V) -> bool,
     ) -> Option<V> {
         self.path.as_ref()?;
-        if let Some(v) = self.with_used(mine) {
+        let key = Key::of(key);
+        let find = |m: &mut BTreeMap<Key, V>| m.get(&key).filter(|v| accept(v)).cloned();
+        if let Some(v) = self.with_used(|u| find(used(u))) {
             return Some(v);
         }
-        let v = self.with(saved)?;
-        record(&v);
+        let v = self.with(|s| find(saved(s)))?;
+        self.with_used(|u| used(u).insert(key, v.clone()));
         Some(v)
     }
 
     /// The SHA-256 of `abs` if the cache knows its bytes from an identical stamp.
     pub fn file_sha256(&self, abs: &Path, stamp: &Stamp) -> Option<String> {
-        self.path.as_ref()?;
-        let key = Key::of(&abs.to_string_lossy());
-        let same = |files: &BTreeMap<Key, (Stamp, Digest)>| match files.get(&key) {
-            Some((st, sha)) if st == stamp => Some(*sha),
-            _ => None,
-        };
-        self.recall(
-            |u| same(&u.files),
-            |s| same(&s.files),
-            |&sha| {
-                self.with_used(|u| u.files.insert(key, (stamp.clone(), sha)));
-            },
+        self.lookup(
+            &abs.to_string_lossy(),
+            |u| &mut u.files,
+            |s| &mut s.files,
+            |(st, _)| st == stamp,
         )
-        .map(|d| d.to_hex())
+        .map(|(_, sha)| sha.to_hex())
     }
 
     /// Records a file's SHA-256 under its stamp.
@@ -298,15 +295,7 @@ impl Cache {
 
     /// A page count cached under a content key (`pdf:<sha>`, `md:<sha>`, …).
     pub fn pages(&self, key: &str) -> Option<u32> {
-        self.path.as_ref()?;
-        let key = Key::of(key);
-        self.recall(
-            |u| u.pages.get(&key).copied(),
-            |s| s.pages.get(&key).copied(),
-            |&n| {
-                self.with_used(|u| u.pages.insert(key, n));
-            },
-        )
+        self.lookup(key, |u| &mut u.pages, |s| &mut s.pages, |_| true)
     }
 
     /// Records a page count under a content key.
@@ -319,15 +308,7 @@ impl Cache {
 
     /// What examining bytes with this content key found before.
     pub fn examined(&self, key: &str) -> Option<Examined> {
-        self.path.as_ref()?;
-        let key = Key::of(key);
-        self.recall(
-            |u| u.examined.get(&key).copied(),
-            |s| s.examined.get(&key).copied(),
-            |&e| {
-                self.with_used(|u| u.examined.insert(key, e));
-            },
-        )
+        self.lookup(key, |u| &mut u.examined, |s| &mut s.examined, |_| true)
     }
 
     /// Records what examining bytes with this content key found.

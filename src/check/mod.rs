@@ -58,10 +58,7 @@ pub fn run(loaded: &Loaded, mode: Mode) -> Report {
     findings.extend(rules(&loaded.archive, mode));
     let mut dirs: Vec<(String, String)> = loaded.folders.clone();
     for v in &loaded.archive.volumes {
-        dirs.push((v.dir_rel.clone(), v.id.clone()));
-        for c in &v.cases {
-            dirs.push((c.dir_rel.clone(), v.id.clone()));
-        }
+        dirs.extend(crate::load::VolumeRef::of(v).dirs());
     }
     assign_volumes(dirs, &mut findings);
     order(&mut findings);

@@ -583,6 +583,14 @@ pub struct VolumeRef<'a> {
 }
 
 impl<'a> VolumeRef<'a> {
+    /// The volume's folder and its cases' folders, each with the volume id (what
+    /// `check::assign_volumes` names findings' volumes by).
+    pub fn dirs(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        std::iter::once(self.dir_rel)
+            .chain(self.case_dirs.iter().copied())
+            .map(|d| (d.to_string(), self.id.to_string()))
+    }
+
     /// The reference of a loaded volume.
     pub fn of(v: &'a Volume) -> VolumeRef<'a> {
         VolumeRef {

@@ -22,7 +22,7 @@ pub mod report;
 pub mod theme;
 pub mod yaml;
 
-/// Fills the exact page counts of typeset materials (Markdown / text) by laying them out
+/// Fills the exact page counts of typeset materials (Markdown / text) by paginating them
 /// with the PDF typesetter, so `check` and every renderer see the same numbers.
 pub fn layout_pages(loaded: &mut load::Loaded) {
     layout_pages_cached(loaded, &cache::Cache::none());
@@ -67,10 +67,9 @@ pub fn layout_pages_in(archive: &mut model::Archive, cache: &cache::Cache) {
     let laid: Vec<(String, u32)> = todo
         .into_par_iter()
         .map(|(k, (md, f))| {
+            // Counted, not drawn: the same pagination for a fraction of the work.
             let n =
-                render::pdf::typeset::typeset_file(&f.sha256, md, || f.text().unwrap_or_default())
-                    .pages
-                    .len() as u32;
+                render::pdf::typeset::count_file(&f.sha256, md, || f.text().unwrap_or_default());
             (k, n)
         })
         .collect();

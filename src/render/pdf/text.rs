@@ -168,7 +168,7 @@ pub fn wrap(text: &str, size: f32, width: f32) -> Vec<String> {
 /// One laid-out line of mixed-style text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
-    /// The spans on the line (trailing spaces removed).
+    /// The spans on the line (trailing spaces removed); empty in a [`wrap_metrics`] line.
     pub spans: Vec<Span>,
     /// Its width in points.
     pub width: f32,
@@ -176,13 +176,72 @@ pub struct Line {
     pub size: f32,
     /// Each span's width, as measured while breaking (so drawing does not measure again).
     pub span_widths: Vec<f32>,
+    /// Whether the line has any character to draw (a line of only a forced break has none).
+    pub inked: bool,
+}
+
+/// One character of a paragraph being broken: (byte offset, char, span index, advance).
+type Ch = (usize, char, usize, f32);
+
+/// Buffers of the breaker, kept per thread: typesetting breaks hundreds of thousands of
+/// paragraphs in a build, and fresh vectors for each were a sizeable share of its time.
+#[derive(Default)]
+struct Scratch {
+    text: String,
+    chars: Vec<Ch>,
+    allowed: Vec<bool>,
+    mandatory: Vec<bool>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Wraps mixed-style text to lines no wider than `width`.
 pub fn wrap_spans(spans: &[Span], width: f32) -> Vec<Line> {
+    let mut lines = Vec::new();
+    break_lines(spans, width, |chars, from, to| {
+        lines.push(make_line(spans, chars, from, to))
+    });
+    lines
+}
+
+/// The lines [`wrap_spans`] would give, with their width, size and ink but without their
+/// text: enough to paginate, for a fraction of the work (page counts are needed for every
+/// material of every build; the text only when a page is drawn).
+pub fn wrap_metrics(spans: &[Span], width: f32) -> Vec<Line> {
+    let mut lines = Vec::new();
+    break_lines(spans, width, |chars, from, to| {
+        lines.push(line_metrics(spans, chars, from, to))
+    });
+    lines
+}
+
+/// The line breaker: calls `line(chars, from, to)` for each line, in order, where
+/// `chars[from..to]` are the line's characters (trailing spaces and breaks included).
+fn break_lines(spans: &[Span], width: f32, line: impl FnMut(&[Ch], usize, usize)) {
+    // The buffers are taken out of the thread's slot (not borrowed) so that nothing the
+    // callback does can observe them half-filled; a nested call just starts empty ones.
+    let mut s = SCRATCH.with(|c| std::mem::take(&mut *c.borrow_mut()));
+    break_lines_in(&mut s, spans, width, line);
+    SCRATCH.with(|c| *c.borrow_mut() = s);
+}
+
+fn break_lines_in(
+    s: &mut Scratch,
+    spans: &[Span],
+    width: f32,
+    mut line: impl FnMut(&[Ch], usize, usize),
+) {
     // Flatten to characters with their style and advance.
-    let mut text = String::new();
-    let mut chars: Vec<(usize, char, usize, f32)> = Vec::new(); // (byte offset, char, span, width)
+    let Scratch {
+        text,
+        chars,
+        allowed,
+        mandatory,
+    } = s;
+    text.clear();
+    chars.clear();
     for (si, s) in spans.iter().enumerate() {
         for ch in s.text.chars() {
             let ch = if ch == '\t' { ' ' } else { ch };
@@ -191,14 +250,16 @@ pub fn wrap_spans(spans: &[Span], width: f32) -> Vec<Line> {
         }
     }
     if chars.is_empty() {
-        return Vec::new();
+        return;
     }
     // Break opportunities before each character index.
-    let mut allowed = vec![false; chars.len() + 1];
-    let mut mandatory = vec![false; chars.len() + 1];
+    allowed.clear();
+    allowed.resize(chars.len() + 1, false);
+    mandatory.clear();
+    mandatory.resize(chars.len() + 1, false);
     {
         let mut ci = 0usize;
-        for (byte, op) in unicode_linebreak::linebreaks(&text) {
+        for (byte, op) in unicode_linebreak::linebreaks(text) {
             while ci < chars.len() && chars[ci].0 < byte {
                 ci += 1;
             }
@@ -215,7 +276,6 @@ pub fn wrap_spans(spans: &[Span], width: f32) -> Vec<Line> {
         }
     }
 
-    let mut lines = Vec::new();
     let mut start = 0usize;
     while start < chars.len() {
         let mut w = 0.0f32;
@@ -239,7 +299,7 @@ pub fn wrap_spans(spans: &[Span], width: f32) -> Vec<Line> {
             if w + cw > width + 0.01 && i > start && ch != ' ' {
                 end = match last_ok {
                     Some(b) if b > start => b,
-                    _ => forced_break(&chars, start, i),
+                    _ => forced_break(chars, start, i),
                 };
                 break;
             }
@@ -251,19 +311,18 @@ pub fn wrap_spans(spans: &[Span], width: f32) -> Vec<Line> {
         } else {
             end.max(start + 1)
         };
-        lines.push(make_line(spans, &chars, start, next));
+        line(chars, start, next);
         start = next;
         // Spaces at the start of a continuation line are dropped (they were the break).
         while start < chars.len() && chars[start].1 == ' ' && !mandatory[start] {
             start += 1;
         }
     }
-    lines
 }
 
 /// A break inside a run with no legal opportunity (a long word or URL): break before `at`,
 /// moving back a character while that would start the line with forbidden punctuation.
-fn forced_break(chars: &[(usize, char, usize, f32)], start: usize, at: usize) -> usize {
+fn forced_break(chars: &[Ch], start: usize, at: usize) -> usize {
     let mut b = at;
     while b > start + 1 && (no_line_start(chars[b].1) || no_line_end(chars[b - 1].1)) {
         b -= 1;
@@ -271,16 +330,29 @@ fn forced_break(chars: &[(usize, char, usize, f32)], start: usize, at: usize) ->
     b.max(start + 1)
 }
 
-fn make_line(spans: &[Span], chars: &[(usize, char, usize, f32)], from: usize, to: usize) -> Line {
-    let mut out: Vec<Span> = Vec::new();
-    let mut span_widths: Vec<f32> = Vec::new();
-    let mut size = 0.0f32;
-    let mut width = 0.0f32;
+/// The end of a line's drawn characters: trailing spaces and breaks are not drawn.
+fn trimmed_end(chars: &[Ch], from: usize, to: usize) -> usize {
     let mut to_trim = to;
     while to_trim > from && matches!(chars[to_trim - 1].1, ' ' | '\n' | '\r') {
         to_trim -= 1;
     }
-    for &(_, ch, si, cw) in &chars[from..to_trim] {
+    to_trim
+}
+
+/// The size of a line without characters: that of the span it starts in.
+fn empty_line_size(spans: &[Span], chars: &[Ch], from: usize) -> f32 {
+    chars
+        .get(from)
+        .map(|c| spans[c.2].style.size)
+        .unwrap_or(10.0)
+}
+
+fn make_line(spans: &[Span], chars: &[Ch], from: usize, to: usize) -> Line {
+    let mut out: Vec<Span> = Vec::new();
+    let mut span_widths: Vec<f32> = Vec::new();
+    let mut size = 0.0f32;
+    let mut width = 0.0f32;
+    for &(_, ch, si, cw) in &chars[from..trimmed_end(chars, from, to)] {
         if ch == '\n' || ch == '\r' {
             continue;
         }
@@ -302,16 +374,40 @@ fn make_line(spans: &[Span], chars: &[(usize, char, usize, f32)], from: usize, t
         }
     }
     if size == 0.0 {
-        size = chars
-            .get(from)
-            .map(|c| spans[c.2].style.size)
-            .unwrap_or(10.0);
+        size = empty_line_size(spans, chars, from);
     }
     Line {
+        inked: !out.is_empty(),
         spans: out,
         width,
         size,
         span_widths,
+    }
+}
+
+/// [`make_line`] without the text: the same loop over the same characters, so width, size
+/// and ink are the same numbers, bit for bit.
+fn line_metrics(spans: &[Span], chars: &[Ch], from: usize, to: usize) -> Line {
+    let mut size = 0.0f32;
+    let mut width = 0.0f32;
+    let mut inked = false;
+    for &(_, ch, si, cw) in &chars[from..trimmed_end(chars, from, to)] {
+        if ch == '\n' || ch == '\r' {
+            continue;
+        }
+        size = size.max(spans[si].style.size);
+        width += cw;
+        inked = true;
+    }
+    if size == 0.0 {
+        size = empty_line_size(spans, chars, from);
+    }
+    Line {
+        spans: Vec::new(),
+        width,
+        size,
+        span_widths: Vec::new(),
+        inked,
     }
 }
 

@@ -5,7 +5,9 @@
 //! and content hash (see [`typeset_file`]) however often it is counted or rendered.
 
 use super::font::Fonts;
-use super::text::{self, line_height, wrap_spans, Align, Line, Span, Style, A4_H, A4_W, MM};
+use super::text::{
+    self, line_height, wrap_metrics, wrap_spans, Align, Line, Span, Style, A4_H, A4_W, MM,
+};
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -206,9 +208,41 @@ pub fn typeset_file(sha256: &str, markdown: bool, text: impl FnOnce() -> String)
 /// At most this many layouts are kept (a typical 笔录 layout is some tens of KB).
 const CACHE_ENTRIES: usize = 32;
 
+/// The number of pages [`typeset_file`] gives a file, found by paginating without drawing
+/// (a layout this process already made is counted instead). Page numbers need every
+/// material's count before anything is drawn, and an HTML-only build draws nothing.
+///
+/// `text` is asked for only when no layout is cached.
+pub fn count_file(sha256: &str, markdown: bool, text: impl FnOnce() -> String) -> u32 {
+    let key = (format!("{LAYOUT_VERSION}:{sha256}"), markdown);
+    if let Some(c) = CACHE.get() {
+        if let Ok(c) = c.lock() {
+            if let Some(t) = c.get(&key) {
+                return t.pages.len() as u32;
+            }
+        }
+    }
+    count_pages(markdown, &text())
+}
+
+/// The number of pages `text` lays out to (Markdown when `markdown`, else plain text): always
+/// `typeset_markdown(text).pages.len()` (or `typeset_plain`), for less work.
+pub fn count_pages(markdown: bool, text: &str) -> u32 {
+    if markdown {
+        markdown_in(Flow::counting(), text)
+    } else {
+        plain_in(Flow::counting(), text)
+    }
+    .pages
+    .len() as u32
+}
+
 /// Lays out plain text: every source line is kept as a line (wrapped when too long).
 pub fn typeset_plain(src: &str) -> Typeset {
-    let mut f = Flow::new();
+    plain_in(Flow::drawing(), src)
+}
+
+fn plain_in(mut f: Flow, src: &str) -> Typeset {
     for raw in src.lines() {
         let l = raw.trim_end();
         if l.is_empty() {
@@ -230,7 +264,10 @@ pub fn typeset_plain(src: &str) -> Typeset {
 /// Lays out Markdown (CommonMark + tables + strikethrough): headings, paragraphs with a
 /// two-character first-line indent, lists, block quotes, code, rules and ruled tables.
 pub fn typeset_markdown(src: &str) -> Typeset {
-    let mut f = Flow::new();
+    markdown_in(Flow::drawing(), src)
+}
+
+fn markdown_in(mut f: Flow, src: &str) -> Typeset {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
@@ -489,16 +526,61 @@ struct TableBuild {
 }
 
 /// The page flow: a cursor moving down the text area, starting new pages as needed.
+///
+/// A counting flow makes the same decisions as a drawing one (the same breaks, heights and
+/// page turns, through the same code) but records no drawing operations: its pages stay
+/// empty and only `inked` says which of them would have something on them.
 struct Flow {
     pages: Vec<DrawPage>,
+    /// Per page: whether anything was (or would have been) drawn on it.
+    inked: Vec<bool>,
     y: f32,
+    draw: bool,
 }
 
 impl Flow {
-    fn new() -> Flow {
+    fn drawing() -> Flow {
         Flow {
             pages: vec![DrawPage::default()],
+            inked: vec![false],
             y: MARGIN_TOP,
+            draw: true,
+        }
+    }
+    fn counting() -> Flow {
+        Flow {
+            draw: false,
+            ..Flow::drawing()
+        }
+    }
+    /// Lines of text as this flow needs them: with their text when drawing.
+    fn wrap(draw: bool, spans: &[Span], width: f32) -> Vec<Line> {
+        if draw {
+            wrap_spans(spans, width)
+        } else {
+            wrap_metrics(spans, width)
+        }
+    }
+    /// Puts an operation on the current page (made only when drawing).
+    fn ink(&mut self, op: impl FnOnce() -> Op) {
+        self.mark();
+        if self.draw {
+            let op = op();
+            self.page().ops.push(op);
+        }
+    }
+    /// Puts a line on the current page, baseline at `y`.
+    fn ink_line(&mut self, x: f32, y: f32, l: &Line) {
+        if l.inked {
+            self.mark();
+        }
+        if self.draw {
+            self.page().push_line(x, y, l);
+        }
+    }
+    fn mark(&mut self) {
+        if let Some(last) = self.inked.last_mut() {
+            *last = true;
         }
     }
     fn bottom() -> f32 {
@@ -510,12 +592,14 @@ impl Flow {
     fn page(&mut self) -> &mut DrawPage {
         if self.pages.is_empty() {
             self.pages.push(DrawPage::default());
+            self.inked.push(false);
         }
         let n = self.pages.len();
         &mut self.pages[n - 1]
     }
     fn new_page(&mut self) {
         self.pages.push(DrawPage::default());
+        self.inked.push(false);
         self.y = MARGIN_TOP;
     }
     fn at_top(&self) -> bool {
@@ -560,7 +644,7 @@ impl Flow {
         }
         all.extend(spans.iter().cloned());
         let width = Self::width() - indent - prefix_w;
-        let lines = wrap_spans(&all, width.max(BODY_SIZE * 2.0));
+        let lines = Self::wrap(self.draw, &all, width.max(BODY_SIZE * 2.0));
         for (i, l) in lines.iter().enumerate() {
             let lh = line_height(l.size);
             if self.y + lh > Self::bottom() && !self.at_top() {
@@ -575,7 +659,7 @@ impl Flow {
             };
             if i == 0 {
                 if let Some(p) = &prefix {
-                    self.page().ops.push(Op::Text {
+                    self.ink(|| Op::Text {
                         x: MARGIN_LEFT + indent,
                         y: baseline,
                         style: Style::new(BODY_SIZE),
@@ -583,7 +667,7 @@ impl Flow {
                     });
                 }
             }
-            self.page().push_line(x, baseline, l);
+            self.ink_line(x, baseline, l);
             self.y += lh;
         }
     }
@@ -596,13 +680,14 @@ impl Flow {
         let width = Self::width() - indent - 12.0;
         self.space(4.0);
         for raw in code.trim_end_matches('\n').split('\n') {
-            let lines = wrap_spans(&[Span::new(raw, style)], width);
+            let lines = Self::wrap(self.draw, &[Span::new(raw, style)], width);
             let lines = if lines.is_empty() {
                 vec![Line {
                     spans: vec![],
                     width: 0.0,
                     size,
                     span_widths: vec![],
+                    inked: false,
                 }]
             } else {
                 lines
@@ -612,7 +697,7 @@ impl Flow {
                     self.new_page();
                 }
                 let y = self.y;
-                self.page().ops.push(Op::Fill {
+                self.ink(|| Op::Fill {
                     x: MARGIN_LEFT + indent,
                     y,
                     w: Self::width() - indent,
@@ -620,7 +705,7 @@ impl Flow {
                     color: (0xF2, 0xF2, 0xF2),
                 });
                 let baseline = y + (lh - size) / 2.0 + text::ascent(size) * 0.9;
-                self.page().push_line(x, baseline, &l);
+                self.ink_line(x, baseline, &l);
                 self.y += lh;
             }
         }
@@ -633,7 +718,7 @@ impl Flow {
             self.new_page();
         }
         let y = self.y;
-        self.page().ops.push(Op::Line {
+        self.ink(|| Op::Line {
             x1: MARGIN_LEFT,
             y1: y,
             x2: A4_W - MARGIN_RIGHT,
@@ -681,6 +766,7 @@ impl Flow {
                 })
                 .collect()
         };
+        let draw = self.draw;
         let layout_row = |row: &Vec<Vec<Span>>| -> (Vec<Vec<Line>>, f32) {
             let mut h = size * 1.5 + 2.0 * pad;
             let mut cells = Vec::new();
@@ -696,7 +782,7 @@ impl Flow {
                         s
                     })
                     .collect();
-                let lines = wrap_spans(&spans, (widths[ci] - 2.0 * pad).max(size));
+                let lines = Self::wrap(draw, &spans, (widths[ci] - 2.0 * pad).max(size));
                 let lh: f32 = lines.iter().map(|l| line_height(l.size)).sum();
                 h = h.max(lh + 2.0 * pad);
                 cells.push(lines);
@@ -739,7 +825,7 @@ impl Flow {
         for (ci, lines) in cells.iter().enumerate() {
             let w = widths[ci];
             if shade {
-                self.page().ops.push(Op::Fill {
+                self.ink(|| Op::Fill {
                     x,
                     y,
                     w,
@@ -747,7 +833,7 @@ impl Flow {
                     color: (0xEE, 0xEE, 0xEE),
                 });
             }
-            self.page().ops.push(Op::Rect {
+            self.ink(|| Op::Rect {
                 x,
                 y,
                 w,
@@ -763,7 +849,7 @@ impl Flow {
                     Some(Alignment::Right) => x + w - pad - l.width,
                     _ => x + pad,
                 };
-                self.page().push_line(lx, baseline, l);
+                self.ink_line(lx, baseline, l);
                 ly += lh;
             }
             x += w;
@@ -772,11 +858,28 @@ impl Flow {
     }
 
     fn finish(mut self, src: &str) -> Typeset {
+        // `inked` is what a counting flow goes by, so when drawing it must agree with the
+        // operations actually drawn.
+        debug_assert!(
+            !self.draw
+                || self
+                    .pages
+                    .iter()
+                    .zip(&self.inked)
+                    .all(|(p, inked)| p.ops.is_empty() != *inked),
+            "inked pages disagree with drawn operations"
+        );
         // A trailing empty page (content ended exactly at a page break) is not a page.
-        while self.pages.len() > 1 && self.pages.last().map(|p| p.ops.is_empty()).unwrap_or(false) {
+        while self.pages.len() > 1 && self.inked.last() == Some(&false) {
             self.pages.pop();
+            self.inked.pop();
         }
-        let missing = Fonts::get().map(|f| f.missing(src)).unwrap_or_default();
+        // Missing characters are reported from drawn layouts; a count needs none.
+        let missing = if self.draw {
+            Fonts::get().map(|f| f.missing(src)).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         Typeset {
             pages: self.pages,
             missing,

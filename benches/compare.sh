@@ -102,16 +102,29 @@ echo "work dir: $WORK" >&2
 # seconds after thousands were deleted wait for the inode allocator to step over the
 # just-freed inodes (`recently_deleted`), which timed the filesystem's recovery from the
 # previous run, worst for whichever tool writes more files (benches/RESULTS.md).
+# Without a journal (as here), ext4 counts a freed inode as just deleted for five minutes
+# while its inode-table block is dirty and for a minute once it is written (recent Linux:
+# RECENTCY_DIRTY and RECENTCY_MIN in fs/ext4/ialloc.c). So every run starts after a `sync`
+# (the previous run's writes flushed, whichever tool made them), the trash is synced once
+# deleted, and a run of this script that follows another within a minute first waits for
+# the rest of that minute.
 TRASH="$WORK/.trash"
 mkdir -p "$TRASH"
-trap 'rm -rf "$TRASH"; [ "$CLEAN_WORK" = 0 ] || rm -rf "$WORK"' EXIT
-# aside DIR...: a shell command moving each DIR that exists into the trash.
+if [ -f "$WORK/.deleted-at" ]; then
+    wait_s=$(( $(cat "$WORK/.deleted-at") + 65 - $(date +%s) ))
+    if [ "$wait_s" -gt 0 ]; then
+        echo "waiting ${wait_s} s: the previous run's outputs were deleted just now" >&2
+        sleep "$wait_s"
+    fi
+fi
+trap 'rm -rf "$TRASH"; sync; date +%s > "$WORK/.deleted-at" 2>/dev/null || true; [ "$CLEAN_WORK" = 0 ] || rm -rf "$WORK"' EXIT
+# aside DIR...: a shell command moving each DIR that exists into the trash, then syncing.
 aside() {
     local cmd=""
     for d in "$@"; do
         cmd+="if [ -e '$d' ]; then mv '$d' '$TRASH/'\$(date +%s%N); fi; "
     done
-    printf '%s' "$cmd"
+    printf '%s' "${cmd}sync"
 }
 
 # mean wall time (seconds) of command IDX in a hyperfine JSON export

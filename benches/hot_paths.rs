@@ -14,7 +14,7 @@ use anjuan::load::hash::{sha256_bytes, sha256_file};
 use anjuan::package::{write_bag, Entry};
 use anjuan::render::pdf::import::{merge, Import, Placeholder};
 use anjuan::render::pdf::text::{wrap, wrap_spans, Span, Style};
-use anjuan::render::pdf::typeset::typeset_markdown;
+use anjuan::render::pdf::typeset::{count_pages, typeset_markdown};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -101,6 +101,10 @@ fn text(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(md.len() as u64));
     g.bench_function("typeset_markdown_material", |b| {
         b.iter(|| typeset_markdown(black_box(&md)))
+    });
+    // The same material paginated without drawing: what every build does for page numbers.
+    g.bench_function("count_markdown_material", |b| {
+        b.iter(|| count_pages(true, black_box(&md)))
     });
     g.finish();
 }

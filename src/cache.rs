@@ -298,6 +298,12 @@ impl Cache {
         self.lookup(key, |u| &mut u.pages, |s| &mut s.pages, |_| true)
     }
 
+    /// Whether what is recorded is kept (a cache of an output folder), so that work done
+    /// ahead for it is not lost.
+    pub fn keeps(&self) -> bool {
+        self.path.is_some()
+    }
+
     /// Records a page count under a content key.
     pub fn record_pages(&self, key: &str, pages: u32) {
         if self.path.is_none() {

@@ -788,7 +788,7 @@ fn examine_file(
             return None;
         }
     };
-    let ex = match sniff::examine_cached(&abs, case_rel, kind, size, &sha256, cache, read) {
+    let mut ex = match sniff::examine_cached(&abs, case_rel, kind, size, &sha256, cache, read) {
         Ok(x) => x,
         Err((m, h)) => {
             f.findings.push(
@@ -805,6 +805,9 @@ fn examine_file(
             return None;
         }
     };
+    if let Some(text) = ex.text.take() {
+        crate::count_pages_ahead(cache, kind, &sha256, &text);
+    }
     if let Some((rule, m, h)) = ex.warning {
         f.findings.push(
             Finding::warning(

@@ -142,6 +142,9 @@ pub struct Examined {
     pub image_size: Option<(u32, u32)>,
     /// A warning (e.g. GBK text converted).
     pub warning: Option<(&'static str, Text, Text)>,
+    /// The decoded text of a Markdown / text file examined from its bytes (not from the
+    /// cache), so its pages can be counted without reading it again.
+    pub text: Option<String>,
 }
 
 /// Examines a file whose extension promised `kind`. `Err` carries the `file-type` message
@@ -546,10 +549,15 @@ fn examine_text(bytes: Option<Vec<u8>>, size: u64) -> Result<Examined, (Text, Te
             ),
         ));
     };
-    // Decoded only to know it can be (renderers read the text again when they need it).
+    // Decoded to know it can be; the text is handed on for the page count (renderers read
+    // it again when they need it).
     match decode_text(bytes) {
-        Some((_, false)) => Ok(Examined::default()),
-        Some((_, true)) => Ok(Examined {
+        Some((text, false)) => Ok(Examined {
+            text: Some(text),
+            ..Examined::default()
+        }),
+        Some((text, true)) => Ok(Examined {
+            text: Some(text),
             warning: Some((
                 "encoding",
                 t!(

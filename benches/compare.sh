@@ -104,14 +104,14 @@ echo "work dir: $WORK" >&2
 # previous run, worst for whichever tool writes more files (benches/RESULTS.md).
 # Without a journal (as here), ext4 counts a freed inode as just deleted for five minutes
 # while its inode-table block is dirty and for a minute once it is written (recent Linux:
-# RECENTCY_DIRTY and RECENTCY_MIN in fs/ext4/ialloc.c). So every run starts after a `sync`
-# (the previous run's writes flushed, whichever tool made them), the trash is synced once
-# deleted, and a run of this script that follows another within a minute first waits for
-# the rest of that minute.
+# RECENTCY_DIRTY and RECENTCY_MIN in fs/ext4/ialloc.c), and creating files next to freed
+# inodes dirties those blocks again. So every run starts after a `sync` (the previous run's
+# writes flushed, whichever tool made them), the trash is synced once deleted, and a run of
+# this script that follows another within five minutes first waits for the rest of them.
 TRASH="$WORK/.trash"
 mkdir -p "$TRASH"
 if [ -f "$WORK/.deleted-at" ]; then
-    wait_s=$(( $(cat "$WORK/.deleted-at") + 65 - $(date +%s) ))
+    wait_s=$(( $(cat "$WORK/.deleted-at") + 305 - $(date +%s) ))
     if [ "$wait_s" -gt 0 ]; then
         echo "waiting ${wait_s} s: the previous run's outputs were deleted just now" >&2
         sleep "$wait_s"

@@ -139,6 +139,12 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| RenderError::io("创建文件夹", parent, e))?;
     }
+    write_file_into(path, bytes)
+}
+
+/// Writes a file into a folder that already exists (no `mkdir` and `stat` per file, which
+/// for a volume of small pages cost as much as writing them).
+pub fn write_file_into(path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
     std::fs::write(path, bytes).map_err(|e| RenderError::io("写入文件", path, e))
 }
 

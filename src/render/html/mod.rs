@@ -11,7 +11,7 @@ pub mod export;
 pub mod markdown;
 pub mod search;
 
-use super::{pdf_name, write_file, Context, RenderError, Rendered, Renderer};
+use super::{pdf_name, write_file, write_file_into, Context, RenderError, Rendered, Renderer};
 use crate::model::{Case, FileKind, Material, MaterialFile, Volume, VolumeKind};
 use crate::paging::{page_label, Paging, Placement};
 use crate::theme::Theme;
@@ -40,13 +40,14 @@ impl Renderer for HtmlRenderer {
         write_assets(ctx.theme, &dir.join("assets"))?;
         copy_files(volume, &layout, dir)?;
         let site = site(ctx, "../");
+        // `dir` exists now (the assets were written below it).
         for (i, entry) in layout.entries.iter().enumerate() {
             let page = material_page(ctx, volume, &layout, i, site.clone());
             let html = render(&tera, "material.html", &page)?;
-            write_file(&dir.join(&entry.page), html.as_bytes())?;
+            write_file_into(&dir.join(&entry.page), html.as_bytes())?;
         }
         let page = volume_page(ctx, volume, &layout, site);
-        write_file(
+        write_file_into(
             &dir.join("index.html"),
             render(&tera, "volume.html", &page)?.as_bytes(),
         )?;
@@ -57,21 +58,36 @@ impl Renderer for HtmlRenderer {
         let tera = templates(ctx.theme)?;
         write_assets(ctx.theme, &out.join("assets"))?;
         let site = site(ctx, "");
-        let page = archive_page(ctx, site.clone())
+        // One pass over the volumes for both the archive index and the search script: in a
+        // streaming build each pass loads every volume again.
+        let path = out.join("assets").join("search-index.js");
+        let write_err = |e| crate::render::RenderError::io("写入文件", &path, e);
+        let mut script = std::fs::File::create(&path)
+            .map(std::io::BufWriter::new)
+            .and_then(search::Script::begin)
+            .map_err(write_err)?;
+        let mut rows: Vec<VolumeRow> = Vec::with_capacity(ctx.volumes.count());
+        let mut failed = None;
+        ctx.volumes
+            .each(&mut |v| {
+                rows.push(volume_row(ctx, v));
+                if failed.is_none() {
+                    failed = script.add(v, &Layout::of(ctx, v)).err();
+                }
+            })
             .map_err(|e| crate::render::RenderError::io("读取案卷", &ctx.archive.root, e))?;
+        if let Some(e) = failed {
+            return Err(write_err(e));
+        }
+        let entries = script
+            .finish()
+            .and_then(|(n, mut w)| std::io::Write::flush(&mut w).map(|_| n))
+            .map_err(write_err)?;
+        let page = archive_page(rows, site.clone());
         write_file(
             &out.join("index.html"),
             render(&tera, "archive.html", &page)?.as_bytes(),
         )?;
-        let path = out.join("assets").join("search-index.js");
-        let entries = std::fs::File::create(&path)
-            .map(std::io::BufWriter::new)
-            .and_then(|mut w| {
-                let n = search::write_script(ctx, |v| Layout::of(ctx, v), &mut w)?;
-                std::io::Write::flush(&mut w)?;
-                Ok(n)
-            })
-            .map_err(|e| crate::render::RenderError::io("写入文件", &path, e))?;
         let page = SearchPage {
             site,
             entries,
@@ -454,10 +470,7 @@ fn volume_row(ctx: &Context, v: &Volume) -> VolumeRow {
     }
 }
 
-fn archive_page(ctx: &Context, site: Site) -> std::io::Result<ArchivePage> {
-    let mut volumes: Vec<VolumeRow> = Vec::with_capacity(ctx.volumes.count());
-    ctx.volumes
-        .each(&mut |v| volumes.push(volume_row(ctx, v)))?;
+fn archive_page(volumes: Vec<VolumeRow>, site: Site) -> ArchivePage {
     let distinct = |f: fn(&VolumeRow) -> &String| -> Vec<String> {
         volumes
             .iter()
@@ -474,14 +487,14 @@ fn archive_page(ctx: &Context, site: Site) -> std::io::Result<ArchivePage> {
         items: volumes.iter().map(|v| v.items).sum(),
         pages: volumes.iter().map(|v| v.pages).sum(),
     };
-    Ok(ArchivePage {
+    ArchivePage {
         kinds: distinct(|v| &v.kind),
         years: distinct(|v| &v.year),
         statuses: distinct(|v| &v.status),
         volumes,
         totals,
         site,
-    })
+    }
 }
 
 fn volume_page(ctx: &Context, v: &Volume, layout: &Layout, site: Site) -> VolumePage {

@@ -4,7 +4,6 @@
 
 use super::{date, encode_path, markdown, Layout};
 use crate::model::{FileKind, Volume};
-use crate::render::Context;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -33,39 +32,38 @@ pub struct Entry {
     pub text: String,
 }
 
-/// Writes the index as the search script, `{"entries":[…]}` in archive order (each
+/// The index being written as the search script, `{"entries":[…]}` in archive order (each
 /// volume's cases, then its materials in binding order), volume by volume, so a large
-/// archive's index is never held whole in memory. Returns the number of entries.
-pub fn write_script(
-    ctx: &Context,
-    layout_of: impl Fn(&Volume) -> Layout,
-    w: &mut impl std::io::Write,
-) -> std::io::Result<usize> {
-    let mut n = 0;
-    w.write_all(SCRIPT_HEAD.as_bytes())?;
-    let mut failed = None;
-    let each = ctx.volumes.each(&mut |v| {
-        if failed.is_some() {
-            return;
-        }
-        for e in volume_entries(v, &layout_of(v)) {
-            let sep: &[u8] = if n > 0 { b"," } else { b"" };
-            if let Err(e) = w
-                .write_all(sep)
-                .and_then(|_| w.write_all(safe_json(&e).as_bytes()))
-            {
-                failed = Some(e);
-                return;
-            }
-            n += 1;
-        }
-    });
-    if let Some(e) = failed {
-        return Err(e);
+/// archive's index is never held whole in memory.
+pub struct Script<W: std::io::Write> {
+    w: W,
+    entries: usize,
+}
+
+impl<W: std::io::Write> Script<W> {
+    /// Starts the script.
+    pub fn begin(mut w: W) -> std::io::Result<Script<W>> {
+        w.write_all(SCRIPT_HEAD.as_bytes())?;
+        Ok(Script { w, entries: 0 })
     }
-    each?;
-    w.write_all(SCRIPT_TAIL.as_bytes())?;
-    Ok(n)
+
+    /// Adds one volume's entries.
+    pub fn add(&mut self, v: &Volume, layout: &Layout) -> std::io::Result<()> {
+        for e in volume_entries(v, layout) {
+            if self.entries > 0 {
+                self.w.write_all(b",")?;
+            }
+            self.w.write_all(safe_json(&e).as_bytes())?;
+            self.entries += 1;
+        }
+        Ok(())
+    }
+
+    /// Ends the script; returns the number of entries and the writer.
+    pub fn finish(mut self) -> std::io::Result<(usize, W)> {
+        self.w.write_all(SCRIPT_TAIL.as_bytes())?;
+        Ok((self.entries, self.w))
+    }
 }
 
 /// What comes before the entries (the script assigns an object `{"entries":[…]}`).

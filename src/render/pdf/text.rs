@@ -224,8 +224,16 @@ fn break_lines(spans: &[Span], width: f32, line: impl FnMut(&[Ch], usize, usize)
     // callback does can observe them half-filled; a nested call just starts empty ones.
     let mut s = SCRATCH.with(|c| std::mem::take(&mut *c.borrow_mut()));
     break_lines_in(&mut s, spans, width, line);
-    SCRATCH.with(|c| *c.borrow_mut() = s);
+    // Buffers grown for an unusually long paragraph are let go rather than kept for the
+    // life of the thread (a text material may be one paragraph of megabytes).
+    if s.chars.capacity() <= SCRATCH_KEEP_CHARS {
+        SCRATCH.with(|c| *c.borrow_mut() = s);
+    }
 }
+
+/// The longest paragraph (in characters) whose breaking buffers a thread keeps: 16,384
+/// characters (about 600 KB of buffers), far more than any paragraph of a 笔录.
+const SCRATCH_KEEP_CHARS: usize = 16 * 1024;
 
 fn break_lines_in(
     s: &mut Scratch,
@@ -640,6 +648,16 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn buffers_of_a_long_paragraph_are_not_kept() {
+        let long = "字".repeat(SCRATCH_KEEP_CHARS + 1);
+        assert!(wrap(&long, 12.0, 400.0).len() > 100);
+        SCRATCH.with(|c| assert!(c.borrow().chars.capacity() <= SCRATCH_KEEP_CHARS));
+        // An ordinary paragraph's buffers are kept for the next one.
+        assert_eq!(wrap("短段落", 12.0, 400.0).len(), 1);
+        SCRATCH.with(|c| assert!(c.borrow().chars.capacity() >= 3));
     }
 
     fn starts_ok(lines: &[String]) {

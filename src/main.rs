@@ -12,8 +12,9 @@ fn main() {
 /// fragment with whatever else is live and stay resident. The peak RSS of one and the same
 /// 1,000-volume build measured anywhere from 34 to 94 MB from run to run. A fixed threshold
 /// turns that adjustment off: blocks from 256 KiB up (font subsetting, PDF buffers) are
-/// mapped and given back whole, and the peak is 28–29 MB in every run, for 5–10 % more wall
-/// time (benches/RESULTS.md). `MALLOC_MMAP_THRESHOLD_` set in the environment still wins.
+/// mapped and given back whole, and the peak is 27–29 MB in every run, with no time cost
+/// measured in A/B runs (benches/RESULTS.md). `MALLOC_MMAP_THRESHOLD_` set in the
+/// environment still wins.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn tune_allocator() {
     if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {

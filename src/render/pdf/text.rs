@@ -338,77 +338,34 @@ fn forced_break(chars: &[Ch], start: usize, at: usize) -> usize {
     b.max(start + 1)
 }
 
-/// The end of a line's drawn characters: trailing spaces and breaks are not drawn.
-fn trimmed_end(chars: &[Ch], from: usize, to: usize) -> usize {
-    let mut to_trim = to;
-    while to_trim > from && matches!(chars[to_trim - 1].1, ' ' | '\n' | '\r') {
-        to_trim -= 1;
+/// The characters of `chars[from..to]` that are drawn: trailing spaces and line breaks are
+/// trimmed, breaks inside are skipped.
+fn drawn(chars: &[Ch], from: usize, to: usize) -> impl Iterator<Item = &Ch> {
+    let mut end = to;
+    while end > from && matches!(chars[end - 1].1, ' ' | '\n' | '\r') {
+        end -= 1;
     }
-    to_trim
+    chars[from..end]
+        .iter()
+        .filter(|c| !matches!(c.1, '\n' | '\r'))
 }
 
-/// The size of a line without characters: that of the span it starts in.
-fn empty_line_size(spans: &[Span], chars: &[Ch], from: usize) -> f32 {
-    chars
-        .get(from)
-        .map(|c| spans[c.2].style.size)
-        .unwrap_or(10.0)
-}
-
-fn make_line(spans: &[Span], chars: &[Ch], from: usize, to: usize) -> Line {
-    let mut out: Vec<Span> = Vec::new();
-    let mut span_widths: Vec<f32> = Vec::new();
-    let mut size = 0.0f32;
-    let mut width = 0.0f32;
-    for &(_, ch, si, cw) in &chars[from..trimmed_end(chars, from, to)] {
-        if ch == '\n' || ch == '\r' {
-            continue;
-        }
-        let style = spans[si].style;
-        size = size.max(style.size);
-        width += cw;
-        // Summed per span in the same order as `measure` would: the same widths, bit for bit.
-        match out.last_mut() {
-            Some(last) if last.style == style => {
-                last.text.push(ch);
-                if let Some(w) = span_widths.last_mut() {
-                    *w += cw;
-                }
-            }
-            _ => {
-                out.push(Span::new(ch.to_string(), style));
-                span_widths.push(0.0 + cw);
-            }
-        }
-    }
-    if size == 0.0 {
-        size = empty_line_size(spans, chars, from);
-    }
-    Line {
-        inked: !out.is_empty(),
-        spans: out,
-        width,
-        size,
-        span_widths,
-    }
-}
-
-/// [`make_line`] without the text: the same loop over the same characters, so width, size
-/// and ink are the same numbers, bit for bit.
+/// A line's width, size and ink, without its text (what pagination needs).
 fn line_metrics(spans: &[Span], chars: &[Ch], from: usize, to: usize) -> Line {
     let mut size = 0.0f32;
     let mut width = 0.0f32;
     let mut inked = false;
-    for &(_, ch, si, cw) in &chars[from..trimmed_end(chars, from, to)] {
-        if ch == '\n' || ch == '\r' {
-            continue;
-        }
+    for &(_, _, si, cw) in drawn(chars, from, to) {
         size = size.max(spans[si].style.size);
         width += cw;
         inked = true;
     }
     if size == 0.0 {
-        size = empty_line_size(spans, chars, from);
+        // A line without characters has the size of the span it starts in.
+        size = chars
+            .get(from)
+            .map(|c| spans[c.2].style.size)
+            .unwrap_or(10.0);
     }
     Line {
         spans: Vec::new(),
@@ -417,6 +374,29 @@ fn line_metrics(spans: &[Span], chars: &[Ch], from: usize, to: usize) -> Line {
         span_widths: Vec::new(),
         inked,
     }
+}
+
+/// A line with its text: [`line_metrics`] (so width, size and ink are the same numbers, bit
+/// for bit, whether a text is drawn or only counted) plus its spans.
+fn make_line(spans: &[Span], chars: &[Ch], from: usize, to: usize) -> Line {
+    let mut line = line_metrics(spans, chars, from, to);
+    for &(_, ch, si, cw) in drawn(chars, from, to) {
+        let style = spans[si].style;
+        // Summed per span in the same order as `measure` would: the same widths, bit for bit.
+        match line.spans.last_mut() {
+            Some(last) if last.style == style => {
+                last.text.push(ch);
+                if let Some(w) = line.span_widths.last_mut() {
+                    *w += cw;
+                }
+            }
+            _ => {
+                line.spans.push(Span::new(ch.to_string(), style));
+                line.span_widths.push(0.0 + cw);
+            }
+        }
+    }
+    line
 }
 
 /// Draws one line of text in black at `size`, with its baseline at `(x, y)`. Returns the

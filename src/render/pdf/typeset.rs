@@ -181,13 +181,11 @@ static CACHE: OnceLock<Cache> = OnceLock::new();
 ///
 /// `text` is asked for only when the layout is not cached.
 pub fn typeset_file(sha256: &str, markdown: bool, text: impl FnOnce() -> String) -> Arc<Typeset> {
-    let key = (format!("{LAYOUT_VERSION}:{sha256}"), markdown);
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Ok(c) = cache.lock() {
-        if let Some(t) = c.get(&key) {
-            return t.clone();
-        }
+    let key = layout_key(sha256, markdown);
+    if let Some(t) = cached(&key) {
+        return t;
     }
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     let text = text();
     let t = Arc::new(if markdown {
         typeset_markdown(&text)
@@ -208,21 +206,26 @@ pub fn typeset_file(sha256: &str, markdown: bool, text: impl FnOnce() -> String)
 /// At most this many layouts are kept (a typical 笔录 layout is some tens of KB).
 const CACHE_ENTRIES: usize = 32;
 
+/// A file's key in the layout cache.
+fn layout_key(sha256: &str, markdown: bool) -> (String, bool) {
+    (format!("{LAYOUT_VERSION}:{sha256}"), markdown)
+}
+
+/// The layout this process made of a file, if it is still cached.
+fn cached(key: &(String, bool)) -> Option<Arc<Typeset>> {
+    CACHE.get()?.lock().ok()?.get(key).cloned()
+}
+
 /// The number of pages [`typeset_file`] gives a file, found by paginating without drawing
 /// (a layout this process already made is counted instead). Page numbers need every
 /// material's count before anything is drawn, and an HTML-only build draws nothing.
 ///
 /// `text` is asked for only when no layout is cached.
 pub fn count_file(sha256: &str, markdown: bool, text: impl FnOnce() -> String) -> u32 {
-    let key = (format!("{LAYOUT_VERSION}:{sha256}"), markdown);
-    if let Some(c) = CACHE.get() {
-        if let Ok(c) = c.lock() {
-            if let Some(t) = c.get(&key) {
-                return t.pages.len() as u32;
-            }
-        }
+    match cached(&layout_key(sha256, markdown)) {
+        Some(t) => t.pages.len() as u32,
+        None => count_pages(markdown, &text()),
     }
-    count_pages(markdown, &text())
 }
 
 /// The number of pages `text` lays out to (Markdown when `markdown`, else plain text): always
